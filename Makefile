@@ -1,0 +1,63 @@
+# unspin: every target creates the virtual environment it needs.
+PYTHON ?= python3
+VENV ?= .venv
+TRAIN_VENV ?= .venv-train
+BIN := $(VENV)/bin
+TBIN := $(TRAIN_VENV)/bin
+SHARED ?= ../shared/data
+export UNSPIN_SHARED_DATA := $(abspath $(SHARED))
+
+.PHONY: demo test venv train-venv train train-propaganda eval eval-propaganda bench clean help
+
+help:
+	@echo "make demo    - analyse the bundled example article (creates .venv)"
+	@echo "make test    - run the test suite (creates .venv)"
+	@echo "make eval    - score the shipped models on the held-out splits (needs ../shared/data)"
+	@echo "make bench   - speed benchmarks (needs ../shared/data)"
+	@echo "make train   - retrain every shipped model (creates .venv-train with torch)"
+
+$(BIN)/.installed: pyproject.toml requirements/lock.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements/lock.txt -e ".[test]"
+	touch $@
+
+venv: $(BIN)/.installed
+
+demo: venv
+	$(BIN)/unspin analyze examples/article.txt
+	$(BIN)/unspin analyze examples/article.txt --format html -o examples/article.report.html
+	@echo "HTML report written to examples/article.report.html"
+
+test: venv
+	$(BIN)/python -m pytest -q tests
+
+$(TBIN)/.installed: pyproject.toml requirements/lock.txt requirements/train-lock.txt
+	$(PYTHON) -m venv $(TRAIN_VENV)
+	$(TBIN)/python -m pip install -q --upgrade pip
+	$(TBIN)/python -m pip install -q -c requirements/lock.txt -c requirements/train-lock.txt -e ".[train]"
+	touch $@
+
+train-venv: $(TBIN)/.installed
+
+train-propaganda: train-venv
+	$(TBIN)/python -m training.propaganda
+
+train: train-propaganda
+
+eval-propaganda: venv
+	$(BIN)/python -m training.materialize ptc
+	$(BIN)/unspin eval predict ptc-si build/splits/ptc-test/articles -o build/eval/ptc-si.txt
+	$(BIN)/unspin eval score ptc-si build/splits/ptc-test/articles build/eval/ptc-si.txt
+	$(BIN)/unspin eval predict ptc-flc build/splits/ptc-test/articles -o build/eval/ptc-flc.txt
+	$(BIN)/unspin eval score ptc-flc build/splits/ptc-test/articles build/eval/ptc-flc.txt
+	$(BIN)/unspin eval predict ptc-tc build/splits/ptc-test/articles --spans build/splits/ptc-test/task-flc-tc.labels -o build/eval/ptc-tc.txt
+	$(BIN)/unspin eval score ptc-tc build/splits/ptc-test/articles build/eval/ptc-tc.txt
+
+eval: eval-propaganda
+
+bench: venv
+	$(BIN)/python benchmarks/bench_analyze.py --corpus $(SHARED)/bbc_news/bbc
+
+clean:
+	rm -rf build .pytest_cache

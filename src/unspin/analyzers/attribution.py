@@ -1,0 +1,189 @@
+"""Attribution: who the article says a statement comes from.
+
+Finds reporting cues ("X said", "said X", "according to X", "a report by X") in each sentence and
+names the source when it can. Results go to ``analysis.attributions`` (one per cue, with its
+sentence) for the claims analyzer, and to ``attribution`` spans covering source and cue.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..analysis import Analysis, Attribution
+from .base import Analyzer, register
+
+_VERBS = (r"said|says|say|told|tells|reported|reports|stated|states|claimed|claims|announced|announces|"
+          r"argued|argues|added|adds|wrote|writes|explained|explains|noted|notes|confirmed|confirms|"
+          r"insisted|insists|warned|warns|tweeted|tweets|posted|testified|alleged|alleges|acknowledged|"
+          r"admitted|admits|declared|declares|estimated|estimates|predicted|predicts|suggested|suggests|"
+          r"revealed|reveals|disclosed|concluded|concludes|found|finds|showed|shows|show|believes|denied|"
+          r"denies|maintained|maintains|asserted|asserts|contended|countered|recalled|observed|stressed|"
+          r"stresses|emphasized|emphasised|pointed\s+out|told\s+reporters|wrote\s+on\s+\w+|"
+          r"said\s+in\s+a\s+statement|according")
+# Longest alternatives first, so "told reporters" wins over "told".
+_CUE = re.compile(r"\b(?:" + "|".join(sorted(_VERBS.split("|"), key=len, reverse=True)) + r")\b")
+_ROLE = (r"(?:officials?|spokes(?:man|woman|person)|experts?|analysts?|researchers?|scientists?|"
+         r"authority|authorities|sources?|witnesses|residents|investigators|prosecutors|lawyers?|attorneys?|critics|"
+         r"police|officers?|agency|department|ministry|government|report|study|survey|poll|statement|"
+         r"company|firm|group|campaign|administration|court|judge|senator|lawmakers?|leaders?|"
+         r"organi[sz]ation|doctors?|economists?|observers|activists|protesters|supporters|opponents|"
+         r"aides?|advisers?|advisors?|chief|head|director|minister|president|secretary|governor|mayor|"
+         r"commissioner|chairman|chairwoman|representative|ambassador|diplomat|executive|manager|"
+         r"official|data|figures|statistics|website|newspaper|paper|outlet|network|broadcaster|"
+         r"daily|magazine|channel|memo|documents?|filing|letter|editorial|tweet|post|people|users?)")
+_NAME = (r"(?:[A-Z][\w'’.&-]*|[0-9]+)(?:(?:\s+(?:of|the|for|and|on|de|del|la|van|von|bin|al|el))*"
+         r"\s+[A-Z][\w'’.&-]*){0,6}")
+_NP = (rf"(?:(?:the|a|an|one|two|three|several|many|some|other|two|his|her|their|its)\s+)?"
+       rf"(?:(?:{_NAME})(?:['’]s)?\s+)?(?:[\w-]+\s+){{0,2}}{_ROLE}(?:\s+{_NAME})?"
+       rf"|(?:(?:the|a|an)\s+)?{_NAME}"
+       r"|\b(?:he|she|they|He|She|They|I|We|we)")
+_NP_AT_END = re.compile(rf"(?P<np>{_NP})\s*$")
+# "Mark Ellison, who chairs the League, said": the subject sits before an appositive clause.
+_APPOSITIVE = re.compile(rf"(?P<np>{_NAME}),\s+(?:who|which|a|an|the|its|his|her)\b[^,;]{{1,100}},\s*$")
+_NP_AT_START = re.compile(rf"^\s*(?P<np>{_NP})")
+# Words between a subject and its verb that are not part of the subject: "Tedros on Wednesday said".
+_FILLER = re.compile(r"(?:\s+(?:on|last|this|late|early)\s+\w+day|\s+(?:also|previously|later|earlier|"
+                     r"recently|then|has|have|had|would|will|once|again|repeatedly|reportedly|today|"
+                     r"yesterday|tonight|however|too|first|publicly|privately))+\s*$")
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<np>[^,.;:!?\"“”()\n]{2,80}?)"
+                        r"(?=\s*(?:[,.;:!?\"“”()]|$|\s+(?:who|which|that|when|as|because|in\s+a|"
+                        r"on\s+\w+day)\b))", re.IGNORECASE)
+_DOCUMENT = re.compile(r"\b(?:[Aa]|[Aa]n|[Tt]he)\s+(?:new\s+|recent\s+|\d{4}\s+)?(?P<cue>report|study|survey|poll|"
+                       r"analysis|investigation|review|audit)\s+(?:by|from|published\s+by|released\s+by|"
+                       r"conducted\s+by|commissioned\s+by)\s+(?P<np>(?:the\s+)?" + _NAME + ")")
+_NOT_SOURCES = {"it", "this", "that", "there", "what", "which", "who", "the", "a", "an", "but", "and",
+                "so", "yet", "as", "if", "when", "while", "because", "one", "some", "many", "data",
+                "i", "we"}
+_LEADING_JUNK = re.compile(r"^(?:(?:But|And|So|Yet|Meanwhile|However|Still|Now|Then|Also|Instead|"
+                           r"Moreover|Indeed|Separately|Later|Earlier|Here|There|Last|This|That)\b,?\s+)+")
+_PRONOUNS = {"he", "she"}
+
+_EXPLAIN = {
+    "according-to": "Attributed with \"according to\": the article names where this comes from.",
+    "reported-speech": "Reported speech: the article says who said or reported this.",
+    "document": "Attributed to a document (a report, study or survey) and who produced it.",
+}
+_SCORES = {"according-to": 0.9, "reported-speech": 0.85, "document": 0.85}
+
+
+@register
+class AttributionAnalyzer(Analyzer):
+    name = "attribution"
+    version = "1.0.0"
+    order = 30
+
+    def analyze(self, batch: Sequence[Analysis]) -> None:
+        for analysis in batch:
+            last_person: str | None = None
+            for i, sentence in enumerate(analysis.sentences):
+                for attribution in find_attributions(analysis.sentence_text(i), sentence.start):
+                    attribution.sentence = i
+                    last_person = _resolve_pronoun(attribution, last_person)
+                    analysis.attributions.append(attribution)
+                    analysis.add_span(attribution.start, attribution.end, "attribution",
+                                      attribution.kind, _SCORES[attribution.kind],
+                                      _explain(attribution))
+
+
+def find_attributions(text: str, offset: int = 0) -> list[Attribution]:
+    """Attribution cues in one sentence, offsets shifted by ``offset``."""
+    found: list[Attribution] = []
+    for m in _ACCORDING.finditer(text):
+        source = _clean_source(m.group("np"))
+        if source:
+            found.append(Attribution(source, "according to", offset + m.start(), offset + m.end(),
+                                     kind="according-to"))
+    for m in _DOCUMENT.finditer(text):
+        source = _clean_source(m.group("np"))
+        if source:
+            cue = text[m.start("cue"):m.start("np")].strip()
+            found.append(Attribution(source, cue, offset + m.start(), offset + m.end(), kind="document"))
+    for m in _CUE.finditer(text):
+        if m.group(0) == "according" or _inside(found, offset + m.start()):
+            continue
+        hit = _subject_before(text, m) or _subject_after(text, m)
+        if hit and not _overlaps(found, offset + hit[1], offset + hit[2]):
+            source, start, end = hit
+            found.append(Attribution(source, _norm(m.group(0)), offset + start, offset + end,
+                                     kind="reported-speech"))
+    return sorted(found, key=lambda a: a.start)
+
+
+def _subject_before(text: str, cue: re.Match) -> tuple[str, int, int] | None:
+    left = text[:cue.start()]
+    filler = _FILLER.search(left)
+    if filler:
+        left = left[:filler.start()]
+    m = _APPOSITIVE.search(left) or _NP_AT_END.search(left)
+    if not m:
+        return None
+    np_start = m.start("np") + _leading_junk_length(m.group("np"))
+    source = _clean_source(text[np_start:m.end("np")])
+    if not source:
+        return None
+    return source, np_start, cue.end()
+
+
+def _subject_after(text: str, cue: re.Match) -> tuple[str, int, int] | None:
+    # Inverted order only after a quote or comma: '..." said the spokesman.' / ', said Smith.'
+    before = text[:cue.start()].rstrip()
+    if not before or before[-1] not in ",\"”'’":
+        return None
+    m = _NP_AT_START.match(text[cue.end():])
+    if not m:
+        return None
+    np_text = m.group("np")
+    end = cue.end() + m.end()
+    trimmed = _strip_final_period(np_text)
+    end -= len(np_text) - len(trimmed)
+    source = _clean_source(trimmed)
+    return (source, cue.start(), end) if source else None
+
+
+def _strip_final_period(np: str) -> str:
+    """Drop a sentence-final period caught by the name pattern, but keep "U.S." or "Jr."."""
+    if np.endswith(".") and not re.search(r"(?:\b[A-Z]\.[A-Z]\.|\b(?:Jr|Sr|Inc|Co|Corp|Ltd|St)\.)$", np):
+        return np[:-1]
+    return np
+
+
+def _clean_source(raw: str) -> str | None:
+    source = _LEADING_JUNK.sub("", raw.strip()).strip(" '\"“”‘’-–—")
+    if not source or source.lower() in _NOT_SOURCES:
+        return None
+    if len(source) > 80:
+        return None
+    return source
+
+
+def _leading_junk_length(np: str) -> int:
+    m = _LEADING_JUNK.match(np)
+    return m.end() if m else 0
+
+
+def _resolve_pronoun(attribution: Attribution, last_person: str | None) -> str | None:
+    """Resolve "he said" to the most recent named source; return the new most recent person."""
+    source = attribution.source or ""
+    if source.lower() in _PRONOUNS:
+        if last_person:
+            attribution.source = last_person
+        return last_person
+    if source[:1].isupper() and attribution.kind == "reported-speech":
+        return source
+    return last_person
+
+
+def _inside(found: list[Attribution], pos: int) -> bool:
+    return any(a.start <= pos < a.end for a in found)
+
+
+def _overlaps(found: list[Attribution], start: int, end: int) -> bool:
+    return any(a.start < end and start < a.end for a in found)
+
+
+def _norm(cue: str) -> str:
+    return " ".join(cue.split())
+
+
+def _explain(attribution: Attribution) -> str:
+    return f"Attributed to {attribution.source} (cue: \"{attribution.cue}\"). {_EXPLAIN[attribution.kind]}"

@@ -1,0 +1,135 @@
+"""The ``unspin`` command line: a thin shell over ingest, pipeline and render.
+
+Results go to stdout (or ``-o``); progress, warnings and errors go to stderr.
+Exit codes: 0 success, 1 internal error, 2 bad input or usage.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InputError, UnspinError
+
+EXIT_BAD_INPUT = 2
+
+
+class UnspinGroup(click.Group):
+    """Turns unexpected exceptions into one line and exit code 1 (no stack trace unless asked)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
+            raise
+        except InputError as exc:
+            _error(str(exc))
+            sys.exit(EXIT_BAD_INPUT)
+        except (UnspinError, ValueError) as exc:
+            _error(str(exc))
+            sys.exit(EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            _error("interrupted")
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - last line of defence, reported plainly
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+            sys.exit(1)
+
+
+def _error(message: str) -> None:
+    click.echo(f"unspin: error: {message}", err=True)
+
+
+@click.group(cls=UnspinGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="unspin")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on internal errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """unspin: how a news article works on its reader, with character-exact evidence."""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True, help="Output format (json is unspin/analysis@1; JSON Lines for several).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of stdout.")
+@click.option("--title", default=None, help="Headline to use instead of the first line / page title.")
+@click.option("--analyzers", "only", default=None,
+              help="Comma-separated analyzers to run (default: all). See 'unspin analyzers'.")
+@click.option("--exclude", default="", help="Comma-separated analyzers to skip.")
+@click.option("--fast", is_flag=True, help="Only the analyzers that need no neural model.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Largest input document in bytes (default 5000000, or $UNSPIN_MAX_BYTES).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
+@click.option("--color/--no-color", default=None, help="Colour the text report (default: if a terminal).")
+def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_size, color):
+    """Analyse articles: files (.txt .html .json .jsonl .csv), folders, or - for stdin."""
+    from .ingest import Limits, read_inputs
+    from .pipeline import Pipeline
+    from .render import render
+
+    limits = Limits.from_env(max_bytes)
+    pipeline = Pipeline(_names(only), exclude=_names(exclude) or (), fast=fast, batch_size=batch_size)
+    documents, failures = [], []
+    for item in read_inputs(paths, limits, title=title, allow_warc=False):
+        if isinstance(item, InputError):
+            failures.append(item)
+            _error(str(item))
+        else:
+            documents.append(item)
+    analyses = list(pipeline.analyze(documents))
+    if analyses:
+        use_color = color if color is not None else (output is None and sys.stdout.isatty())
+        rendered = render(analyses, fmt, color=use_color)
+        _write(rendered, output)
+    if failures:
+        if len(failures) > 1 or documents:
+            click.echo(f"unspin: {len(failures)} of {len(failures) + len(documents)} inputs failed:",
+                       err=True)
+            for f in failures:
+                click.echo(f"  {f}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command("analyzers")
+def list_analyzers():
+    """List the available analyzers in pipeline order."""
+    from .pipeline import available_analyzers
+
+    for name, cls in available_analyzers().items():
+        kind = "model" if cls.needs_model else "rules"
+        lang = "English only" if cls.english_only else "any language"
+        doc = (cls.__doc__ or sys.modules[cls.__module__].__doc__ or "").strip().splitlines()[0]
+        click.echo(f"{name:<14} {cls.version:<8} {kind:<6} {lang:<13} {doc}")
+
+
+def _names(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _attach_commands() -> None:
+    from .evaluation.cli import command as eval_command
+
+    main.add_command(eval_command)
+
+
+_attach_commands()
+
+if __name__ == "__main__":
+    main()

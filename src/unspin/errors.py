@@ -1,0 +1,24 @@
+"""Exceptions with messages meant for the user (one clear line each)."""
+
+
+class UnspinError(Exception):
+    """Base class for errors unspin reports to the user."""
+
+
+class InputError(UnspinError):
+    """The input cannot be analysed: empty, binary, too large, undecodable, unsupported.
+
+    The CLI prints ``unspin: error: <where>: <message>`` and exits with code 2.
+    """
+
+    def __init__(self, message: str, where: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class ModelError(UnspinError):
+    """A shipped model is missing or does not match the code (an installation problem)."""

@@ -1,0 +1,1 @@
+"""Inference plumbing: tokenization, windows, onnxruntime sessions. Imports nothing else of unspin."""

@@ -1,0 +1,239 @@
+"""The propaganda model: one encoder pass tags propaganda tokens and feeds a span classifier.
+
+* Encoder (MiniLM-L6, fine-tuned, ONNX int8) over windows of whole sentences returns, per token,
+  BIO tag logits (``O``, ``B``, ``I``) and the hidden state.
+* Spans = runs of tokens whose propaganda probability P(B)+P(I) passes a threshold tuned on the
+  dev split, widened to whole words.
+* A small MLP (numpy) classifies a span into the 14 techniques from the span's mean- and
+  max-pooled hidden states, the window's [CLS] state and a few surface features (how often the
+  span's words repeat in the article, its length, ...).
+
+The encoder is a callable ``(input_ids, attention_mask) -> (tag_logits, hidden)``, so the training
+recipe runs exactly this code with the torch model and the runtime with onnxruntime.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .onnx import load_tokenizer, session
+from .windows import Window, batch_arrays, length_batches, pack_windows, tokenize
+
+EncoderFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+N_FEATURES = 8
+
+
+@dataclass
+class Encoded:
+    """Model outputs for one text: its windows, per-token P(propaganda), tag probs and hidden states."""
+
+    text: str
+    windows: list[Window]
+    tag_probs: list[np.ndarray]  # per window [n, 3]
+    hidden: list[np.ndarray]  # per window [n, d]
+
+
+@dataclass
+class PredictedSpan:
+    start: int
+    end: int
+    technique: str
+    score: float  # calibrated probability that this span shows this technique
+    span_prob: float  # mean token probability of propaganda (uncalibrated)
+    technique_prob: float  # classifier probability of the technique given the span
+
+
+def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    z = x - x.max(axis=axis, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def gelu_tanh(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))
+
+
+def span_features(text: str, lower: str, start: int, end: int, title_end: int) -> np.ndarray:
+    """Surface features of a span; the repetition count is the main cue for Repetition."""
+    span = text[start:end]
+    key = lower[start:end].strip()
+    repeats = max(0, lower.count(key) - 1) if len(key) >= 3 else 0
+    words = span.split()
+    letters = [c for c in span if c.isalpha()]
+    caps = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+    return np.array([
+        math.log1p(repeats),
+        math.log1p(len(words)) / 3.0,
+        1.0 if start < title_end else 0.0,
+        1.0 if "!" in span else 0.0,
+        1.0 if "?" in span else 0.0,
+        1.0 if any(q in span for q in "\"“”") else 0.0,
+        caps,
+        1.0 if span.rstrip().endswith((".", "!", "?")) else 0.0,
+    ], dtype=np.float32)
+
+
+class SpanHead:
+    """Two-layer MLP over [mean, max, cls, features] -> technique logits (weights from training)."""
+
+    def __init__(self, params: dict[str, np.ndarray], temperature: float = 1.0):
+        self.w1, self.b1 = params["w1"].astype(np.float32), params["b1"].astype(np.float32)
+        self.w2, self.b2 = params["w2"].astype(np.float32), params["b2"].astype(np.float32)
+        self.temperature = temperature
+
+    def probs(self, pooled: np.ndarray) -> np.ndarray:
+        h = gelu_tanh(pooled @ self.w1.T + self.b1)
+        return softmax((h @ self.w2.T + self.b2) / self.temperature)
+
+
+def pool_span(enc: Encoded, start: int, end: int) -> np.ndarray | None:
+    """[mean, max, cls] of the hidden states of the tokens inside [start, end), in the window that
+    holds most of them; None when no token falls inside."""
+    best = None
+    for w, window in enumerate(enc.windows):
+        offs = window.offsets
+        inside = np.nonzero((offs[:, 0] >= 0) & (offs[:, 0] < end) & (offs[:, 1] > start))[0]
+        if len(inside) and (best is None or len(inside) > len(best[1])):
+            best = (w, inside)
+    if best is None:
+        return None
+    w, inside = best
+    h = enc.hidden[w]
+    return np.concatenate([h[inside].mean(0), h[inside].max(0), h[0]])
+
+
+class PropagandaModel:
+    def __init__(self, encoder: EncoderFn, tokenizer, head: SpanHead, config: dict):
+        self.encoder = encoder
+        self.tokenizer = tokenizer
+        self.head = head
+        self.config = config
+        self.labels: list[str] = config["labels"]
+        self.threshold: float = config.get("threshold", 0.5)
+        self.max_tokens: int = config.get("max_tokens", 254)
+        self.batch_size: int = config.get("batch_size", 8)
+
+    @classmethod
+    def load(cls, model_dir: Path, threads: int | None = None) -> "PropagandaModel":
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        sess = session(model_dir / config.get("onnx", "model.onnx"), threads)
+
+        def encoder(ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            logits, hidden = sess.run(None, {"input_ids": ids, "attention_mask": mask})
+            return logits, hidden
+
+        params = dict(np.load(model_dir / "span_head.npz"))
+        head = SpanHead(params, temperature=config.get("temperature", 1.0))
+        return cls(encoder, load_tokenizer(model_dir / "tokenizer.json"), head, config)
+
+    # -- encoder pass --------------------------------------------------------------------------
+    def encode(self, texts: Sequence[str], sentences: Sequence[Sequence[tuple[int, int]]]) -> list[Encoded]:
+        """Run the encoder over every window of every text, batching windows of similar length."""
+        encoded = []
+        all_windows: list[tuple[int, Window]] = []
+        for i, (text, sents) in enumerate(zip(texts, sentences)):
+            ids, offsets = tokenize(self.tokenizer, text)
+            windows = pack_windows(ids, offsets, sents, self.max_tokens)
+            encoded.append(Encoded(text, windows, [None] * len(windows), [None] * len(windows)))
+            all_windows += [(i, w) for w in windows]
+        slots = [(i, k) for i, enc in enumerate(encoded) for k in range(len(enc.windows))]
+        flat = [w for _, w in all_windows]
+        for batch in length_batches(flat, self.batch_size):
+            ids, mask = batch_arrays([flat[j] for j in batch])
+            logits, hidden = self.encoder(ids, mask)
+            probs = softmax(logits.astype(np.float32))
+            for row, j in enumerate(batch):
+                i, k = slots[j]
+                n = len(flat[j])
+                encoded[i].tag_probs[k] = probs[row, :n]
+                encoded[i].hidden[k] = hidden[row, :n].astype(np.float32)
+        return encoded
+
+    # -- span identification -------------------------------------------------------------------
+    def find_spans(self, enc: Encoded, threshold: float | None = None) -> list[tuple[int, int, float]]:
+        """(start, end, mean P(propaganda)) for each run of tokens over the threshold."""
+        theta = self.threshold if threshold is None else threshold
+        spans = []
+        for window, probs in zip(enc.windows, enc.tag_probs):
+            p_prop = probs[:, 1] + probs[:, 2]
+            run: list[int] = []
+            for t in range(1, len(window) - 1):  # skip [CLS] and [SEP]
+                on = p_prop[t] >= theta
+                begins = probs[t, 1] > probs[t, 2] and probs[t, 1] > 0.5  # a B tag starts a new span
+                if on and run and not begins:
+                    run.append(t)
+                    continue
+                if run:
+                    spans.append(self._run_span(enc.text, window, p_prop, run))
+                run = [t] if on else []
+            if run:
+                spans.append(self._run_span(enc.text, window, p_prop, run))
+        return _merge_touching([s for s in spans if s[1] - s[0] >= 2])
+
+    @staticmethod
+    def _run_span(text: str, window: Window, p_prop: np.ndarray, run: list[int]) -> tuple[int, int, float]:
+        start, end = int(window.offsets[run[0], 0]), int(window.offsets[run[-1], 1])
+        while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+            start -= 1  # widen to whole words: the tagger works on word pieces
+        while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+            end += 1
+        return start, end, float(p_prop[run].mean())
+
+    # -- technique classification --------------------------------------------------------------
+    def classify(self, enc: Encoded, spans: Sequence[tuple[int, int]], title_end: int) -> np.ndarray:
+        """Technique probabilities [len(spans), 14] for given character spans."""
+        if not spans:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        lower = enc.text.lower()
+        rows = []
+        dim = enc.hidden[0].shape[1] if enc.hidden else 384
+        for start, end in spans:
+            pooled = pool_span(enc, start, end)
+            if pooled is None:
+                pooled = np.zeros(3 * dim, dtype=np.float32)
+            rows.append(np.concatenate([pooled, span_features(enc.text, lower, start, end, title_end)]))
+        return self.head.probs(np.stack(rows).astype(np.float32))
+
+    def calibrated(self, span_prob: float, technique_prob: float) -> float:
+        a, b, c = self.config.get("calibration", [1.0, 1.0, 0.0])
+        z = a * _logit(span_prob) + b * math.log(max(technique_prob, 1e-6)) + c
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def predict(self, enc: Encoded, title_end: int, threshold: float | None = None,
+                second_label: float | None = None) -> list[PredictedSpan]:
+        """Spans with their best technique (and a second one when its probability is high)."""
+        found = self.find_spans(enc, threshold)
+        probs = self.classify(enc, [(s, e) for s, e, _ in found], title_end)
+        second = self.config.get("second_label", 1.01) if second_label is None else second_label
+        out = []
+        for (start, end, p_span), p in zip(found, probs):
+            order = np.argsort(-p)
+            picks = [order[0]] + ([order[1]] if p[order[1]] >= second else [])
+            for k in picks:
+                out.append(PredictedSpan(start, end, self.labels[k],
+                                         self.calibrated(p_span, float(p[k])), p_span, float(p[k])))
+        return out
+
+
+def _merge_touching(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Merge spans that overlap after word widening (keeps the output free of overlaps)."""
+    out: list[list] = []
+    for start, end, p in sorted(spans):
+        if out and start < out[-1][1]:
+            prev = out[-1]
+            w1, w2 = prev[1] - prev[0], end - start
+            prev[2] = (prev[2] * w1 + p * w2) / (w1 + w2)
+            prev[1] = max(prev[1], end)
+        else:
+            out.append([start, end, p])
+    return [(a, b, p) for a, b, p in out]
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))

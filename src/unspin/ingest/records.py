@@ -1,0 +1,105 @@
+"""Record files: JSON (object or array), JSON Lines, CSV and Parquet, one article per record.
+
+Fields: ``title``, ``text`` (or ``body``; or ``html`` for a raw page), optional ``url``,
+``outlet``, ``published``, ``id``. A bad record is reported and skipped; the rest go on.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..document import Document
+from ..errors import InputError
+from .html import parse_html
+
+_META_FIELDS = ("url", "outlet", "published", "id", "author")
+
+
+def record_to_document(record: object, where: str, max_bytes: int) -> Document:
+    if not isinstance(record, dict):
+        raise InputError(f"expected an object with 'title' and 'text', got {type(record).__name__}",
+                         where)
+    meta = {k: _as_text(record.get(k)) for k in _META_FIELDS if record.get(k) not in (None, "")}
+    title = _as_text(record.get("title")) or ""
+    body = record.get("text", record.get("body"))
+    html = record.get("html")
+    if body in (None, "") and html in (None, ""):
+        raise InputError("record has no 'text' (or 'body', or 'html') field", where)
+    if body not in (None, ""):
+        body = _as_text(body)
+        if len(body.encode("utf-8", "surrogatepass")) > max_bytes:
+            raise InputError(f"record text is over the {max_bytes:,}-byte limit", where)
+        if not body.strip():
+            raise InputError("record text is empty", where)
+        return Document(title=title, body=body.replace("\r\n", "\n"), source=where, **meta)
+    try:
+        return parse_html(_as_text(html), title=title or None, source=where, **meta)
+    except InputError as exc:
+        raise InputError(exc.message, where) from None
+
+
+def iter_json(text: str, where: str, max_bytes: int) -> Iterator[Document | InputError]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield InputError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", where)
+        return
+    items = data if isinstance(data, list) else [data]
+    for i, record in enumerate(items):
+        yield from _one(record, f"{where}[{i}]" if isinstance(data, list) else where, max_bytes)
+
+
+def iter_jsonl(lines: Iterator[str], where: str, max_bytes: int) -> Iterator[Document | InputError]:
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        here = f"{where}:{lineno}"
+        if len(line) > max_bytes:
+            yield InputError(f"record is over the {max_bytes:,}-byte limit", here)
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(f"invalid JSON: {exc.msg}", here)
+            continue
+        yield from _one(record, here, max_bytes)
+
+
+def iter_csv(text: str, where: str, max_bytes: int) -> Iterator[Document | InputError]:
+    csv.field_size_limit(max(max_bytes, 1 << 20))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    fields = set(reader.fieldnames or [])
+    if not fields & {"text", "body", "html"}:
+        yield InputError(f"CSV has no 'text' (or 'body') column; columns are {sorted(fields)}", where)
+        return
+    for rowno, row in enumerate(reader, 2):  # row 1 is the header
+        yield from _one(row, f"{where}:{rowno}", max_bytes)
+
+
+def iter_parquet(path: Path, max_bytes: int) -> Iterator[Document | InputError]:
+    import pyarrow.parquet as pq
+
+    try:
+        table_file = pq.ParquetFile(path)
+    except Exception as exc:
+        yield InputError(f"cannot read Parquet file ({exc})", str(path))
+        return
+    row = 0
+    for batch in table_file.iter_batches(batch_size=1024):
+        for record in batch.to_pylist():
+            yield from _one(record, f"{path}#{row}", max_bytes)
+            row += 1
+
+
+def _one(record: object, where: str, max_bytes: int) -> Iterator[Document | InputError]:
+    try:
+        yield record_to_document(record, where, max_bytes)
+    except InputError as exc:
+        yield exc if exc.where else InputError(exc.message, where)
+
+
+def _as_text(value: object) -> str:
+    return value if isinstance(value, str) else str(value)

@@ -1,0 +1,23 @@
+"""Language identification (py3langid): English is what the models were trained on."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+CONFIDENT = 0.80
+MIN_LETTERS = 200  # below this, identification is unreliable; such texts are assumed English
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """Return (ISO 639-1 code or "und", probability) from the start of the text."""
+    sample = text[:1500]  # identification cost grows with length; 1.5k chars is plenty
+    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+        return "und", 0.0
+    lang, prob = _identifier().classify(sample)
+    return (lang, float(prob)) if prob >= CONFIDENT else ("und", float(prob))

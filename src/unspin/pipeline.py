@@ -1,0 +1,122 @@
+"""The pipeline: prepares documents (language, sentences) and runs the chosen analyzers in batches.
+
+Models load once, when the Pipeline is built; :meth:`Pipeline.analyze` streams any number of
+documents through it in batches, recording each analyzer's version and time per document.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+
+from . import analyzers as _analyzers  # registers the built-in analyzers
+from .analysis import Analysis
+from .analyzers.base import Analyzer, get_analyzer, registered
+from .document import Document
+from .language import detect_language
+from .segment import split_sentences
+
+_ = _analyzers
+ENGLISH = {"en", "und"}
+
+
+def available_analyzers() -> dict[str, type[Analyzer]]:
+    return registered()
+
+
+def default_analyzers(fast: bool = False) -> list[str]:
+    """Every registered analyzer, or with ``fast`` only those that need no neural model."""
+    return [name for name, cls in registered().items() if not (fast and cls.needs_model)]
+
+
+class Pipeline:
+    """Analyse documents with a chosen set of analyzers.
+
+    >>> pipe = Pipeline(["headline", "engagement"])
+    >>> [a.scores for a in pipe.analyze(documents)]                       # doctest: +SKIP
+    """
+
+    def __init__(self, analyzers: Sequence[str] | None = None, exclude: Sequence[str] = (),
+                 config: dict[str, dict] | None = None, fast: bool = False, batch_size: int = 16):
+        names = list(analyzers) if analyzers is not None else default_analyzers(fast)
+        for name in [*names, *exclude]:
+            get_analyzer(name)  # validates the name with a helpful message
+        names = [n for n in names if n not in set(exclude)]
+        names = _with_requirements(names)
+        config = config or {}
+        unknown = set(config) - set(names)
+        if unknown:
+            raise ValueError(f"configuration given for analyzers not in the pipeline: {sorted(unknown)}")
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.batch_size = batch_size
+        self.analyzers: list[Analyzer] = [get_analyzer(n)(**config.get(n, {})) for n in names]
+
+    @property
+    def names(self) -> list[str]:
+        return [a.name for a in self.analyzers]
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {a.name: a.version for a in self.analyzers}
+
+    def analyze(self, documents: Iterable[Document]) -> Iterator[Analysis]:
+        """Analyse documents lazily, ``batch_size`` at a time, in input order."""
+        batch: list[Document] = []
+        for doc in documents:
+            batch.append(doc)
+            if len(batch) >= self.batch_size:
+                yield from self.analyze_batch(batch)
+                batch = []
+        if batch:
+            yield from self.analyze_batch(batch)
+
+    def analyze_batch(self, documents: Sequence[Document]) -> list[Analysis]:
+        analyses = [Analysis(document=doc) for doc in documents]
+        started = time.perf_counter()
+        for analysis in analyses:
+            _prepare(analysis)
+        _share_time(analyses, "prepare", time.perf_counter() - started)
+        for analyzer in self.analyzers:
+            targets = [a for a in analyses
+                       if not analyzer.english_only or a.document.language in ENGLISH]
+            if not targets:
+                continue
+            started = time.perf_counter()
+            analyzer.analyze(targets)
+            _share_time(targets, analyzer.name, time.perf_counter() - started)
+            for analysis in targets:
+                analysis.models[analyzer.name] = analyzer.version
+        return analyses
+
+    def __call__(self, document: Document) -> Analysis:
+        return self.analyze_batch([document])[0]
+
+
+def _prepare(analysis: Analysis) -> None:
+    doc = analysis.document
+    lang, prob = detect_language(doc.body or doc.text)
+    doc.language = lang
+    if lang not in ENGLISH:
+        analysis.warnings.append(
+            f"language looks like '{lang}' (p={prob:.2f}), not English: the English-only analyzers "
+            "were skipped")
+    analysis.sentences = split_sentences(doc)
+
+
+def _share_time(analyses: Sequence[Analysis], name: str, seconds: float) -> None:
+    """A batch's time split evenly over its documents (amortised milliseconds per document)."""
+    per_doc = 1000.0 * seconds / max(1, len(analyses))
+    for analysis in analyses:
+        analysis.timings_ms[name] = per_doc
+
+
+def _with_requirements(names: list[str]) -> list[str]:
+    """Add the analyzers that the chosen ones read from, then order by pipeline position."""
+    wanted = set(names)
+    pending = list(names)
+    while pending:
+        for required in get_analyzer(pending.pop()).requires:
+            if required not in wanted:
+                wanted.add(required)
+                pending.append(required)
+    return [n for n in registered() if n in wanted]

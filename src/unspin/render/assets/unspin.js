@@ -1,0 +1,80 @@
+/* unspin report behaviour: layer toggles and the span panel. Uses textContent only, never
+   innerHTML, so nothing from the article can become markup. */
+(function () {
+  "use strict";
+  var PRIORITY = ["propaganda", "bias", "headline", "engagement", "attribution"];
+
+  function hidden(root) {
+    var off = {};
+    root.querySelectorAll("input[data-layer-toggle]").forEach(function (box) {
+      if (!box.checked) { off[box.getAttribute("data-layer-toggle")] = true; }
+    });
+    return off;
+  }
+
+  function recolour(root) {
+    var off = hidden(root);
+    root.querySelectorAll("mark.hl").forEach(function (mark) {
+      var layers = (mark.getAttribute("data-layers") || "").split(" ");
+      PRIORITY.forEach(function (l) { mark.classList.remove("l-" + l); });
+      for (var i = 0; i < PRIORITY.length; i++) {
+        if (layers.indexOf(PRIORITY[i]) >= 0 && !off[PRIORITY[i]]) {
+          mark.classList.add("l-" + PRIORITY[i]);
+          break;
+        }
+      }
+    });
+  }
+
+  function showPanel(root, mark) {
+    var panel = root.querySelector(".panel");
+    if (!panel) { return; }
+    var body = panel.querySelector(".panel-body");
+    body.textContent = "";
+    root.querySelectorAll(".findings li.active").forEach(function (li) { li.classList.remove("active"); });
+    var off = hidden(root);
+    (mark.getAttribute("data-spans") || "").split(" ").forEach(function (id) {
+      var item = root.querySelector('[data-span-id="' + id + '"]');
+      if (!item || off[item.getAttribute("data-layer")]) { return; }
+      item.classList.add("active");
+      var entry = document.createElement("div");
+      entry.className = "panel-entry";
+      ["label", "definition", "score", "explanation"].forEach(function (field) {
+        var src = item.querySelector("[data-field='" + field + "']");
+        if (src && src.textContent) {
+          var p = document.createElement("p");
+          p.className = field;
+          p.textContent = src.textContent;
+          entry.appendChild(p);
+        }
+      });
+      body.appendChild(entry);
+    });
+    panel.hidden = body.childNodes.length === 0;
+  }
+
+  function init(root) {
+    root.querySelectorAll("input[data-layer-toggle]").forEach(function (box) {
+      box.addEventListener("change", function () { recolour(root); });
+    });
+    root.addEventListener("click", function (ev) {
+      var mark = ev.target.closest ? ev.target.closest("mark.hl") : null;
+      if (mark) { showPanel(root, mark); }
+      if (ev.target.classList && ev.target.classList.contains("close")) {
+        ev.target.closest(".panel").hidden = true;
+      }
+    });
+    root.addEventListener("keydown", function (ev) {
+      var mark = ev.target.closest ? ev.target.closest("mark.hl") : null;
+      if (mark && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); showPanel(root, mark); }
+      if (ev.key === "Escape") {
+        var panel = root.querySelector(".panel");
+        if (panel) { panel.hidden = true; }
+      }
+    });
+    recolour(root);
+  }
+
+  window.unspinInit = init;
+  document.querySelectorAll("[data-unspin-report]").forEach(init);
+})();

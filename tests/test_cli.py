@@ -1,0 +1,78 @@
+"""The real command line, in a subprocess: exit codes, stdout/stderr, formats, batches."""
+import json
+
+from tests.conftest import ARTICLE, run_cli
+
+
+def test_analyze_text_report(article_file):
+    result = run_cli("analyze", str(article_file), "--fast")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert "SHOCKING" in out and "Engagement bait" in out and "Dana Whitfield said" in out
+    assert result.stderr == b""
+
+
+def test_analyze_json_and_html_to_file(article_file, tmp_path, schema):
+    import jsonschema
+
+    result = run_cli("analyze", str(article_file), "--fast", "-f", "json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, schema)
+    assert data["document"]["id"] == "article"
+    out = tmp_path / "report.html"
+    result = run_cli("analyze", str(article_file), "--fast", "-f", "html", "-o", str(out))
+    assert result.returncode == 0 and result.stdout == b""
+    assert out.read_text().startswith("<!doctype html>")
+
+
+def test_stdin(tmp_path):
+    result = run_cli("analyze", "-", "--fast", "-f", "json", stdin=ARTICLE.encode())
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["document"]["title"].startswith("SHOCKING")
+
+
+def test_one_bad_input_is_one_clear_line_and_exit_2(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = run_cli("analyze", str(empty), "--fast")
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert result.stderr.decode().splitlines() == [f"unspin: error: {empty}: empty input: nothing to analyse"]
+
+
+def test_batch_goes_on_past_failures_and_lists_them_at_the_end(tmp_path, article_file):
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02garbage")
+    (tmp_path / "page.htm").write_text("<html><body><nav>Home</nav></body></html>")
+    (tmp_path / "other.txt").write_text("Second article\n\nPlease share if you agree!")
+    result = run_cli("analyze", str(tmp_path), "--fast", "-f", "json")
+    assert result.returncode == 2
+    titles = [json.loads(line)["document"]["title"] for line in result.stdout.decode().splitlines()]
+    assert sorted(titles) == ["SHOCKING: You Won't Believe What the Council Did Next!", "Second article"]
+    err = result.stderr.decode().splitlines()
+    assert err[-3] == "unspin: 2 of 4 inputs failed:"
+    assert "binary.txt: binary file" in err[-2] and "page.htm: no article text" in err[-1]
+
+
+def test_usage_errors_exit_2(article_file):
+    result = run_cli("analyze", str(article_file), "--analyzers", "nope")
+    assert result.returncode == 2
+    assert "unknown analyzer 'nope'" in result.stderr.decode()
+    assert run_cli("analyze").returncode == 2
+    assert run_cli("analyze", str(article_file), "--format", "pdf").returncode == 2
+
+
+def test_size_limit_flag_and_environment(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text("Title\n\n" + "word " * 1000)
+    result = run_cli("analyze", str(path), "--fast", "--max-bytes", "2000")
+    assert result.returncode == 2 and "over the 2.0 KB limit" in result.stderr.decode()
+    import os
+    env = dict(os.environ, UNSPIN_MAX_BYTES="1000")
+    assert run_cli("analyze", str(path), "--fast", env=env).returncode == 2
+
+
+def test_analyzers_command_lists_registry():
+    result = run_cli("analyzers")
+    names = [line.split()[0] for line in result.stdout.decode().splitlines()]
+    assert names[:3] == ["headline", "engagement", "attribution"]

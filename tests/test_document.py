@@ -1,0 +1,34 @@
+from unspin.document import Document, content_hash
+from unspin.ingest import parse_text
+from unspin.segment import split_sentences
+
+
+def test_canonical_text_is_title_blank_line_body():
+    doc = Document(title="Headline", body="First line.\nSecond line.")
+    assert doc.text == "Headline\n\nFirst line.\nSecond line."
+    assert doc.body_start == len("Headline\n\n")
+    assert doc.text[doc.body_start:] == doc.body
+
+
+def test_doc_id_is_a_hash_of_the_canonical_text():
+    a = Document(title="T", body="same body")
+    b = Document(title="T", body="same body", url="https://other.example")
+    c = Document(title="T", body="other body")
+    assert a.doc_id == b.doc_id == content_hash("T\n\nsame body")
+    assert a.doc_id != c.doc_id
+    assert a.id == a.doc_id  # no id given: the hash is the id
+
+
+def test_offsets_are_code_points_not_bytes():
+    doc = parse_text("Café “naïve” 😀 headline\n\nZoë said “hello”.")
+    sentences = split_sentences(doc)
+    body_sentence = sentences[1]
+    assert doc.text[body_sentence.start:body_sentence.end] == "Zoë said “hello”."
+    assert body_sentence.start == len("Café “naïve” 😀 headline") + 2
+
+
+def test_sentences_never_cross_a_line_break_and_title_is_its_own_sentence():
+    doc = parse_text("A title\n\nA heading\nThe first sentence. The second one!\n\nLast one")
+    texts = [doc.text[s.start:s.end] for s in split_sentences(doc)]
+    assert texts == ["A title", "A heading", "The first sentence.", "The second one!", "Last one"]
+    assert split_sentences(doc)[0].in_title

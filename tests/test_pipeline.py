@@ -1,0 +1,73 @@
+import pytest
+
+import unspin
+from unspin import Pipeline
+from unspin.analyzers import Analyzer, register, registered
+from unspin.ingest import parse_text
+from tests.conftest import ARTICLE, RULES
+
+GERMAN = ("Stadtrat erhöht Wasserpreise\n\n"
+          "Der Stadtrat hat am Dienstag mit sieben zu zwei Stimmen beschlossen, den Wasserpreis um zwölf "
+          "Prozent zu erhöhen. Das Geld soll in die Erneuerung der alten Leitungen fließen, die zum Teil "
+          "älter als siebzig Jahre sind. Kritiker sprechen von einer unzumutbaren Belastung für Familien, "
+          "während die Stadtwerke auf den dringenden Sanierungsbedarf verweisen.\n")
+
+
+def test_pipeline_runs_chosen_analyzers_in_order_and_records_versions_and_times():
+    analysis = Pipeline(["engagement", "headline"])(parse_text(ARTICLE))
+    assert list(analysis.models) == ["headline", "engagement"]  # pipeline order, not argument order
+    assert set(analysis.timings_ms) == {"prepare", "headline", "engagement"}
+    assert all(ms >= 0 for ms in analysis.timings_ms.values())
+    assert {s.layer for s in analysis.spans} == {"headline", "engagement"}
+
+
+def test_unknown_analyzer_and_unknown_option_are_clear_errors():
+    with pytest.raises(ValueError, match="unknown analyzer 'nope'; available: "):
+        Pipeline(["nope"])
+    with pytest.raises(ValueError, match="analyzer 'engagement' has no option"):
+        Pipeline(["engagement"], config={"engagement": {"colour": "red"}})
+
+
+def test_batches_keep_input_order():
+    docs = [parse_text(f"Title {i}\n\nShare this if you agree! Item {i}.") for i in range(7)]
+    results = list(Pipeline(RULES, batch_size=3).analyze(docs))
+    assert [r.document.title for r in results] == [f"Title {i}" for i in range(7)]
+    assert all(r.spans_in("engagement") for r in results)
+
+
+def test_non_english_gets_a_warning_and_english_only_analyzers_are_skipped():
+    analysis = Pipeline(RULES)(parse_text(GERMAN))
+    assert analysis.document.language == "de"
+    assert analysis.warnings and "not English" in analysis.warnings[0]
+    assert analysis.models == {} and analysis.spans == []
+
+
+def test_new_analyzers_plug_in_by_registration():
+    @register
+    class ExclaimCounter(Analyzer):
+        """Counts exclamation marks (a test analyzer)."""
+        name = "test-exclaim"
+        version = "0.0.1"
+
+        def analyze(self, batch):
+            for a in batch:
+                a.scores["exclaim"] = min(1.0, a.text.count("!") / 10)
+
+    try:
+        analysis = Pipeline(["test-exclaim"])(parse_text("T\n\nWow! Amazing! Really!"))
+        assert analysis.scores == {"exclaim": 0.3}
+        assert analysis.models == {"test-exclaim": "0.0.1"}
+    finally:
+        from unspin.analyzers import base
+        base._REGISTRY.pop("test-exclaim")
+    assert "test-exclaim" not in registered()
+
+
+def test_top_level_analyze_accepts_text_and_html():
+    result = unspin.analyze("Senate passes bill\n\nShare this if you agree!", analyzers=RULES)
+    assert [(s.layer, s.label) for s in result.spans] == [("engagement", "share")]
+    html = ("<html><head><title>Budget approved</title></head><body><article><p>The council approved "
+            "the budget on Monday, officials said, after a long debate about spending.</p></article></body></html>")
+    result = unspin.analyze(html, html=True, analyzers=RULES)
+    assert result.document.title == "Budget approved"
+    assert [s.label for s in result.spans] == ["reported-speech"]

@@ -1,0 +1,132 @@
+"""Output formats: JSON against the schema, the terminal report, and the HTML escaping proof."""
+import json
+from html.parser import HTMLParser
+
+import jsonschema
+
+from unspin import Analysis, Pipeline
+from unspin.analysis import Attribution, Claim, FactCheckMatch
+from unspin.ingest import parse_text
+from unspin.render import render, render_json
+from unspin.render.html import script_hash
+from tests.conftest import ARTICLE, RULES
+
+PAYLOAD_TITLE = 'Breaking <script>alert("title")</script> news'
+PAYLOAD_BODY = (
+    'Officials said <script>alert(1)</script> the plan failed.\n'
+    'A picture: <img src=x onerror="alert(2)"> appeared.\n'
+    'Quote: "><svg onload=alert(3)> and \'><iframe src=javascript:alert(4)>.\n'
+    'Share this if you agree! </textarea></title><b>bold</b>\n'
+)
+
+
+def analysed(text: str = ARTICLE) -> Analysis:
+    return Pipeline(RULES)(parse_text(text))
+
+
+def with_claim(analysis: Analysis) -> Analysis:
+    analysis.claims.append(Claim(0, 5, analysis.text[0:5], 0.8,
+                                 Attribution("NPR", "reported", 0, 3),
+                                 [FactCheckMatch("<b>claim</b>", "False", "PolitiFact",
+                                                 "javascript:alert(5)", "2020-01-01", 0.9)]))
+    analysis.models["claims"] = "test"
+    return analysis
+
+
+def test_json_matches_the_contract_and_the_schema(schema):
+    analysis = with_claim(analysed())
+    data = json.loads(render_json([analysis]))
+    jsonschema.validate(data, schema)
+    assert data["schema"] == "unspin/analysis@1"
+    assert set(data) == {"schema", "document", "scores", "spans", "claims", "warnings", "models", "timings_ms"}
+    text = data["document"]["text"]
+    for span in data["spans"]:
+        assert 0 <= span["start"] < span["end"] <= len(text)
+    assert text[data["spans"][0]["start"]:data["spans"][0]["end"]] in ARTICLE
+    assert Analysis.from_dict(data).to_dict() == data  # round trip
+
+
+def test_schema_rejects_a_wrong_propaganda_label(schema):
+    data = json.loads(render_json([analysed()]))
+    data["spans"].append({"start": 0, "end": 3, "layer": "propaganda", "label": "Loaded language",
+                          "score": 0.5, "explanation": "x"})
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError:
+        return
+    raise AssertionError("schema accepted a label that is not one of the 14 technique names")
+
+
+def test_several_documents_give_json_lines():
+    out = render_json([analysed(), analysed("Other\n\nBody text here.")])
+    lines = out.splitlines()
+    assert len(lines) == 2 and all(json.loads(line)["schema"] == "unspin/analysis@1" for line in lines)
+
+
+def test_text_report_has_verdict_scores_article_and_evidence():
+    analysis = with_claim(analysed())
+    analysis.scores["clickbait"] = 0.91
+    out = render([analysis], "text")
+    assert "Headline: clickbait (p=0.91)" in out
+    assert "Engagement bait (2)" in out and "Do you support the rate hike?" in out
+    assert "Attribution (2)" in out and "Dana Whitfield said" in out
+    assert "1 check-worthy claim, 0 unattributed" in out
+    assert "\x1b[" not in out  # no colour codes unless asked
+
+
+def test_text_report_does_not_interpret_article_text_as_markup():
+    out = render([analysed("Title [bold red]x[/]\n\nBody [link=http://evil]y[/link] text.")], "text")
+    assert "[bold red]x[/]" in out and "[link=http://evil]y[/link]" in out
+
+
+class TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_html_escapes_every_piece_of_article_text():
+    analysis = with_claim(analysed(f"{PAYLOAD_TITLE}\n\n{PAYLOAD_BODY}"))
+    analysis.document.url = "javascript:alert(6)"
+    page = render([analysis], "html")
+    parser = TagCollector()
+    parser.feed(page)
+    tags = [t for t, _ in parser.tags]
+    assert tags.count("script") == 1  # ours, and nothing else
+    for bad in ("img", "svg", "iframe", "textarea", "b"):
+        assert bad not in tags, f"article text became a live <{bad}> element"
+    for tag, attrs in parser.tags:
+        assert not any(name.startswith("on") for name in attrs), f"event handler on <{tag}>"
+        for name in ("href", "src"):
+            assert not (attrs.get(name) or "").lower().startswith("javascript:")
+    # The payload is still there for the reader, as text.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=" in page
+
+
+def test_html_is_self_contained_and_locked_down():
+    page = render([analysed()], "html")
+    parser = TagCollector()
+    parser.feed(page)
+    assert not [a for t, a in parser.tags if t in ("link", "img") or (t == "script" and "src" in a)]
+    assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+    script = page.split("<script>")[1].split("</script>")[0]
+    csp = next(a["content"] for t, a in parser.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert f"script-src '{script_hash(script)}'" in csp and "default-src 'none'" in csp
+
+
+def test_html_has_highlights_legend_and_tooltips_per_span():
+    analysis = analysed()
+    page = render([analysis], "html")
+    parser = TagCollector()
+    parser.feed(page)
+    marks = [a for t, a in parser.tags if t == "mark"]
+    covered = {i for m in marks for i in m["data-spans"].split()}
+    assert covered == {f"d0-s{i}" for i in range(len(analysis.spans))}  # every span is drawn
+    assert {"l-headline", "l-engagement", "l-attribution"} <= {c for m in marks for c in m["class"].split()}
+    assert all("score" in m["title"] for m in marks)
+    toggles = [a["data-layer-toggle"] for t, a in parser.tags if t == "input"]
+    assert toggles == ["propaganda", "bias", "headline", "engagement", "attribution"]

@@ -1,0 +1,119 @@
+"""The rule-based analyzers on sentences written here: what they must find, and must not."""
+import pytest
+
+from unspin import Pipeline
+from unspin.analyzers.attribution import find_attributions
+from unspin.ingest import parse_text
+
+
+def spans(text: str, layer: str) -> list[tuple[str, str]]:
+    analysis = Pipeline([layer])(parse_text(text))
+    return [(s.label, analysis.text[s.start:s.end]) for s in analysis.spans_in(layer)]
+
+
+# -- engagement ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("body,label,evidence", [
+    ("Share this with everyone you know!", "share", "Share this with everyone you know!"),
+    ("Please share if you agree.", "share", "Please share if you agree."),
+    ("Spread the word before it is too late!", "share", "Spread the word before it is too late!"),
+    ("Like us on Facebook for more stories.", "like", "Like us on Facebook for more stories."),
+    ("Let us know what you think in the comments below.", "comment",
+     "Let us know what you think in the comments below."),
+    ("Tell us your thoughts.", "comment", "Tell us your thoughts."),
+    ("Subscribe to our newsletter for daily updates.", "subscribe",
+     "Subscribe to our newsletter for daily updates."),
+    ("Sign the petition to stop the new tax!", "petition", "Sign the petition to stop the new tax!"),
+    ("Donate now to keep independent news alive.", "donate", "Donate now to keep independent news alive."),
+    ("Do you support the new mayor's plan?", "poll", "Do you support the new mayor's plan?"),
+    ("Take our poll at the bottom of the page.", "poll", "Take our poll at the bottom of the page."),
+])
+def test_engagement_finds_calls_to_action(body, label, evidence):
+    found = spans(f"Headline\n\nThe council met on Monday.\n{body}\n", "engagement")
+    assert (label, evidence) in found
+
+
+def test_engagement_finds_leftover_share_widget_text():
+    found = spans("Headline\n\nThe council met.\nShare on Facebook Share on Twitter Email\nMore text here.\n",
+                  "engagement")
+    assert found == [("share-widget", "Share on Facebook Share on Twitter Email")]
+
+
+@pytest.mark.parametrize("body", [
+    "Shares of Apple rose 3 percent on Tuesday.",
+    "The company shares its data with regulators.",
+    "Voters will decide the measure in November.",
+    "She said she would like to see more parks.",
+    "Do you know where the nearest hospital is, the reporter asked the officer.",
+    "The petition was signed by 20,000 residents last year.",
+    "Readers commented on the story in large numbers.",
+])
+def test_engagement_ignores_reporting_about_the_same_words(body):
+    assert spans(f"Headline\n\n{body}\n", "engagement") == []
+
+
+# -- headline -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("title,label,evidence", [
+    ("WATCH: Senator storms out of hearing", "bait marker", "WATCH"),
+    ("This Is Why You Should Never Reheat Rice", "forward reference", "This Is Why"),
+    ("You Won't Believe What This Dog Did", "forward reference", "You Won't Believe"),
+    ("17 Things Only Nineties Kids Will Understand", "listicle number", "17 Things"),
+    ("The Most Adorable Puppy Video Ever", "sensational wording", "The Most Adorable Puppy Video Ever"),
+    ("Is This the End of the Euro?", "question headline", "Is This the End of the Euro?"),
+    ("Governor DESTROYS Reporter in Heated Exchange", "shouting capitals", "DESTROYS"),
+    ("Economy grows 2% in third quarter!", "exclamation", "!"),
+])
+def test_headline_cues(title, label, evidence):
+    found = spans(f"{title}\n\nThe body of the story.", "headline")
+    assert (label, evidence) in found
+
+
+@pytest.mark.parametrize("title", [
+    "Senate passes infrastructure bill after months of talks",
+    "NASA and FEMA sign disaster data agreement",
+    "Bank of England holds interest rates at 5.25%",
+    "UK economy grew 0.2% in the third quarter, ONS says",
+])
+def test_plain_news_headlines_have_no_cues(title):
+    assert spans(f"{title}\n\nThe body of the story.", "headline") == []
+
+
+def test_headline_cues_only_look_at_the_title():
+    assert spans("Plain headline\n\nWATCH: You won't believe this!", "headline") == []
+
+
+# -- attribution --------------------------------------------------------------------------------
+@pytest.mark.parametrize("sentence,source,cue,evidence", [
+    ("NPR reported that the plant would close.", "NPR", "reported", "NPR reported"),
+    ("According to the Border Patrol, arrests fell.", "the Border Patrol", "according to",
+     "According to the Border Patrol"),
+    ('"We will not back down," said Senator Maria Lopez.', "Senator Maria Lopez", "said",
+     "said Senator Maria Lopez"),
+    ("Police said the suspect fled on foot.", "Police", "said", "Police said"),
+    ("Mark Ellison, who chairs the Taxpayers League, said the group would sue.", "Mark Ellison", "said",
+     "Mark Ellison, who chairs the Taxpayers League, said"),
+    ("A report by the Congressional Budget Office found costs rose.", "the Congressional Budget Office",
+     "report by", "A report by the Congressional Budget Office"),
+    ("Two senior administration officials told reporters the talks had stalled.",
+     "Two senior administration officials", "told reporters",
+     "Two senior administration officials told reporters"),
+])
+def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
+    found = find_attributions(sentence)
+    assert [(a.source, a.cue, sentence[a.start:a.end]) for a in found] == [(source, cue, evidence)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The bridge was built in 1932.",
+    "It said nothing about the cost.",
+    "Unemployment fell to 3.9 percent last year.",
+    "The plan is a disaster for families.",
+])
+def test_attribution_leaves_unsourced_statements_alone(sentence):
+    assert find_attributions(sentence) == []
+
+
+def test_attribution_resolves_he_said_to_the_last_named_person():
+    analysis = Pipeline(["attribution"])(parse_text(
+        "Headline\n\nMayor Ana Ruiz said the budget was balanced.\nThe deficit is gone, she said.\n"))
+    assert [a.source for a in analysis.attributions] == ["Mayor Ana Ruiz", "Mayor Ana Ruiz"]
+    assert [s.label for s in analysis.spans_in("attribution")] == ["reported-speech", "reported-speech"]
