@@ -13,10 +13,12 @@ from .analysis import SCHEMA_ID, Analysis, Attribution, Claim, FactCheckMatch, S
 from .document import Document
 from .errors import InputError, UnspinError
 from .pipeline import Pipeline, available_analyzers
+from .analyzers.propaganda import classify_techniques
 
 __version__ = "0.1.0"
 __all__ = ["SCHEMA_ID", "Analysis", "Attribution", "Claim", "Document", "FactCheckMatch", "InputError",
-           "Pipeline", "Span", "UnspinError", "analyze", "available_analyzers", "__version__"]
+           "Pipeline", "Span", "UnspinError", "analyze", "available_analyzers", "classify_techniques",
+           "__version__"]
 
 
 def analyze(article: str | Document, title: str | None = None, *, url: str | None = None,

@@ -93,6 +93,8 @@ class Analysis:
     attributions: list[Attribution] = field(default_factory=list)
     sentence_scores: dict[str, list[float]] = field(default_factory=dict)
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    encoded: Any = None  # token states of the shared encoder (dropped after the pipeline)
+    sentence_vectors: Any = None  # [n_sentences, dim] numpy array (dropped after the pipeline)
 
     @property
     def text(self) -> str:

@@ -125,8 +125,12 @@ def _write(text: str, output: str | None) -> None:
 
 def _attach_commands() -> None:
     from .evaluation.cli import command as eval_command
+    from .factchecks.cli import command as factchecks_command
 
-    main.add_command(eval_command)
+    from .scan.cli import export_command, report_command, scan_command
+
+    for command in (eval_command, factchecks_command, scan_command, report_command, export_command):
+        main.add_command(command)
 
 
 _attach_commands()

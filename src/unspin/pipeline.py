@@ -86,6 +86,8 @@ class Pipeline:
             _share_time(targets, analyzer.name, time.perf_counter() - started)
             for analysis in targets:
                 analysis.models[analyzer.name] = analyzer.version
+        for analysis in analyses:  # large intermediate arrays are not part of the result
+            analysis.encoded = analysis.sentence_vectors = None
         return analyses
 
     def __call__(self, document: Document) -> Analysis:

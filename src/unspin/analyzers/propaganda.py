@@ -3,41 +3,23 @@ technique names, a calibrated score and the technique's definition as the explan
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 from ..analysis import Analysis
 from ..document import Document
-from ..errors import ModelError
 from ..techniques import definition, display_name
 from .base import Analyzer, register
-
-
-def model_dir(name: str) -> Path:
-    """Folder of a shipped model inside the package."""
-    path = Path(str(resources.files("unspin").joinpath("models", name)))
-    if not (path / "config.json").exists():
-        raise ModelError(f"the '{name}' model is not installed at {path}; "
-                         f"train it with 'make train-{name}' or reinstall unspin")
-    return path
-
-
-@lru_cache(maxsize=2)
-def load_model(path: str, threads: int | None = None):
-    from ..inference.propaganda import PropagandaModel
-
-    return PropagandaModel.load(Path(path), threads)
+from .models import shared_encoder
 
 
 @register
 class PropagandaAnalyzer(Analyzer):
-    """Propaganda technique spans from the fine-tuned MiniLM tagger and span classifier."""
+    """Propaganda technique spans: token tagger plus span classifier on the shared encoder."""
 
     name = "propaganda"
     version = "1.0.0"
     order = 40
     needs_model = True
+    requires = ("encoder",)
 
     @classmethod
     def config_keys(cls) -> tuple[str, ...]:
@@ -45,16 +27,15 @@ class PropagandaAnalyzer(Analyzer):
 
     def __init__(self, **config) -> None:
         super().__init__(**config)
-        path = Path(config["model"]) if config.get("model") else model_dir("propaganda")
-        self.model = load_model(str(path), config.get("threads"))
+        self.model = shared_encoder(config.get("model"), config.get("threads"))
         self.version = self.model.config.get("version", self.version)
         self.threshold = config.get("threshold")
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
-        encoded = self.model.encode([a.text for a in batch],
-                                    [[(s.start, s.end) for s in a.sentences] for a in batch])
-        for analysis, enc in zip(batch, encoded):
-            for p in self.model.predict(enc, len(analysis.document.title), self.threshold):
+        for analysis in batch:
+            if analysis.encoded is None:
+                continue  # the encoder skipped it (e.g. empty text)
+            for p in self.model.predict(analysis.encoded, len(analysis.document.title), self.threshold):
                 analysis.add_span(p.start, p.end, "propaganda", p.technique, p.score,
                                   f"{display_name(p.technique)}: {definition(p.technique)}")
 
@@ -72,3 +53,8 @@ class PropagandaAnalyzer(Analyzer):
         labels = self.model.labels
         return [sorted(((labels[k], float(p[k])) for k in range(len(labels))), key=lambda x: -x[1])
                 for p in probs]
+
+
+def classify_techniques(document: Document, spans: Sequence[tuple[int, int]]) -> list[list[tuple[str, float]]]:
+    """Python API: the 14 technique probabilities of each given span, best first."""
+    return PropagandaAnalyzer().classify_spans(document, spans)

@@ -220,6 +220,26 @@ class PropagandaModel:
         return out
 
 
+def sentence_vectors(enc: Encoded, sentences: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Mean hidden state of each sentence's tokens: the features the sentence heads read.
+
+    Sentences with no token (possible only for text the tokenizer drops) get a zero vector.
+    """
+    dim = enc.hidden[0].shape[1] if enc.hidden else 384
+    sums = np.zeros((len(sentences), dim), dtype=np.float32)
+    counts = np.zeros(len(sentences), dtype=np.float32)
+    starts = np.array([s for s, _ in sentences], dtype=np.int64)
+    for window, hidden in zip(enc.windows, enc.hidden):
+        tokens = np.nonzero(window.offsets[:, 0] >= 0)[0]
+        if not len(tokens) or not len(sentences):
+            continue
+        which = np.searchsorted(starts, window.offsets[tokens, 0], side="right") - 1
+        keep = which >= 0
+        np.add.at(sums, which[keep], hidden[tokens[keep]])
+        np.add.at(counts, which[keep], 1.0)
+    return sums / np.maximum(counts, 1.0)[:, None]
+
+
 def _merge_touching(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     """Merge spans that overlap after word widening (keeps the output free of overlaps)."""
     out: list[list] = []

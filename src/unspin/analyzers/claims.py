@@ -1,0 +1,102 @@
+"""Check-worthy claims: which sentences state a checkable fact that matters, who the article says
+it comes from (or that nobody is named), and whether the local fact-check store already has a
+ruling on it."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..analysis import Analysis, Attribution, Claim, FactCheckMatch
+from .base import Analyzer, register
+from .models import model_dir, sentence_encoder
+
+MIN_WORDS = 5  # shorter "sentences" are headings or fragments, not claims
+_QUOTE = re.compile(r"[\"“”]")
+
+
+@register
+class ClaimsAnalyzer(Analyzer):
+    """Check-worthy claims with attribution and fact-check matches from the local store."""
+
+    name = "claims"
+    version = "1.0.0"
+    order = 50
+    needs_model = True
+    requires = ("encoder", "attribution")
+
+    @classmethod
+    def config_keys(cls) -> tuple[str, ...]:
+        return ("threshold", "store", "matches", "min_similarity")
+
+    def __init__(self, **config) -> None:
+        super().__init__(**config)
+        from ..inference.text_classifier import TextClassifier
+
+        self.head = TextClassifier.load(model_dir("heads") / "checkworthy.json.gz")
+        self.version = self.head.version
+        self.threshold = float(config.get("threshold", self.head.threshold))
+        self.k = int(config.get("matches", 3))
+        self.min_similarity = float(config.get("min_similarity", 0.5))
+        self.matcher = _open_matcher(config.get("store"))
+
+    def analyze(self, batch: Sequence[Analysis]) -> None:
+        found: list[tuple[Analysis, Claim]] = []
+        for analysis in batch:
+            if analysis.sentence_vectors is None:
+                continue
+            idx = [i for i, s in enumerate(analysis.sentences)
+                   if len(analysis.sentence_text(i).split()) >= MIN_WORDS]
+            if not idx:
+                continue
+            texts = [analysis.sentence_text(i) for i in idx]
+            probs = self.head.predict_proba(texts, analysis.sentence_vectors[idx])
+            scores = [0.0] * len(analysis.sentences)
+            for i, p in zip(idx, probs):
+                scores[i] = float(p)
+                if p >= self.threshold:
+                    s = analysis.sentences[i]
+                    claim = Claim(s.start, s.end, analysis.text[s.start:s.end], float(p),
+                                  attribution_for(analysis, i))
+                    analysis.claims.append(claim)
+                    found.append((analysis, claim))
+            analysis.sentence_scores["checkworthiness"] = scores
+        if self.matcher is not None and found:
+            self._match([c for _, c in found])
+
+    def _match(self, claims: list[Claim]) -> None:
+        vectors = sentence_encoder().encode([c.text for c in claims])
+        results = self.matcher.search([c.text for c in claims], vectors, k=self.k)
+        for claim, candidates in zip(claims, results):
+            for cand in candidates:
+                if cand.similarity < self.min_similarity or not cand.record:
+                    continue
+                r = cand.record
+                claim.matches.append(FactCheckMatch(r["claim"], r.get("verdict"), r.get("publisher"),
+                                                    r.get("url"), r.get("date"), cand.similarity))
+
+
+def attribution_for(analysis: Analysis, sentence: int) -> Attribution | None:
+    """The attribution of a sentence: a cue inside it, else a cue in the next sentence that closes
+    a quotation this sentence opens ("... the plan," she said.), else None (unattributed)."""
+    here = [a for a in analysis.attributions if a.sentence == sentence]
+    if here:
+        return here[0]
+    text = analysis.sentence_text(sentence)
+    if len(_QUOTE.findall(text)) % 2 == 1 and sentence + 1 < len(analysis.sentences):
+        following = [a for a in analysis.attributions if a.sentence == sentence + 1]
+        if following:
+            return following[0]
+    return None
+
+
+def _open_matcher(store: str | None):
+    """The matcher over the user's store, or None when there is no store yet."""
+    from ..factchecks.matcher import Matcher
+    from ..factchecks.service import load_reranker
+    from ..factchecks.store import default_store_path
+
+    path = Path(store) if store else default_store_path()
+    if not path.exists():
+        return None
+    return Matcher.from_store(path, reranker=load_reranker())

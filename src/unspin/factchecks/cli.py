@@ -1,0 +1,85 @@
+"""``unspin factchecks import|search|stats``."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .importers import FORMATS
+
+_STORE = click.option("--store", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                      envvar="UNSPIN_FACTCHECKS",
+                      help="Store file (default: $UNSPIN_FACTCHECKS or <data dir>/factchecks.duckdb).")
+
+
+@click.group("factchecks")
+def command() -> None:
+    """Your local store of fact-checks: import them, search them, see what is in it."""
+
+
+@command.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Input format (default: detected from the file).")
+@_STORE
+def import_(files: tuple[Path, ...], fmt: str | None, store: Path | None) -> None:
+    """Import ClaimReview JSON-LD, LIAR TSV, CheckThat! claims or Share the Facts records.
+
+    Re-importing is a no-op; malformed records are listed and skipped."""
+    from .service import import_files
+    from .store import default_store_path
+
+    report = import_files(list(files), store, fmt)
+    for problem in report.problems[:20]:
+        click.echo(f"skipped {problem}", err=True)
+    if len(report.problems) > 20:
+        click.echo(f"... and {len(report.problems) - 20} more skipped records", err=True)
+    click.echo(f"{report.summary()} ({store or default_store_path()})", err=True)
+
+
+@command.command("search")
+@click.argument("text")
+@click.option("-k", "--top", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option("--mode", type=click.Choice(["hybrid", "semantic", "lexical"]), default="hybrid",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_STORE
+def search_(text: str, top: int, mode: str, fmt: str, store: Path | None) -> None:
+    """Fact-checks in the store that match TEXT, best first."""
+    from .service import search
+
+    results = search(text, store, top, mode)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(results, ensure_ascii=False) + "\n")
+        return
+    if not results:
+        click.echo("no matching fact-checks")
+    for n, r in enumerate(results, 1):
+        click.echo(f"{n}. [{r['similarity']:.2f}] {r['verdict'] or 'no verdict'} — {r['publisher'] or '?'}"
+                   f"{', ' + r['date'] if r.get('date') else ''}\n   {r['claim']}"
+                   f"{chr(10) + '   ' + r['url'] if r.get('url') else ''}")
+
+
+@command.command("stats")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_STORE
+def stats(fmt: str, store: Path | None) -> None:
+    """How many fact-checks the store holds, by publisher, verdict and source."""
+    from ..errors import InputError
+    from .store import FactCheckStore, default_store_path
+
+    path = store or default_store_path()
+    if not path.exists():
+        raise InputError(f"no fact-check store at {path}")
+    with FactCheckStore(path, read_only=True) as s:
+        data = s.stats()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(data) + "\n")
+        return
+    click.echo(f"{data['records']} fact-checks in {data['path']} (generation {data['generation']})")
+    if data["dates"]["first"]:
+        click.echo(f"published {data['dates']['first']} to {data['dates']['last']}")
+    for title, key in (("publishers", "publishers"), ("verdicts", "verdicts"), ("imported from", "sources")):
+        click.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in list(data[key].items())[:12]))

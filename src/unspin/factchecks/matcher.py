@@ -1,0 +1,178 @@
+"""Find fact-checks of a claim: BM25 (bm25s) and embeddings (MiniLM) candidates, then a small
+learned re-ranker turns their evidence into one similarity in [0, 1] the user can threshold.
+
+The re-ranker is a logistic regression over [cosine, BM25 score / best BM25 score of the query,
+reciprocal ranks in both lists], trained on the CheckThat! training pairs (training/matcher.py);
+its output is the estimated probability that the fact-check verifies the claim.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .store import FactCheckStore
+
+CANDIDATES = 50
+DEFAULT_RERANKER = {"weights": [9.0, 2.0, 1.0, 0.5], "bias": -8.0}  # used only if no trained one ships
+
+
+@dataclass
+class Candidate:
+    id: str
+    similarity: float  # re-ranker probability
+    cosine: float
+    bm25: float  # normalised to the best BM25 score of the query
+    record: dict | None = None
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    import bm25s
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False,
+                          show_progress=False)
+
+
+class Matcher:
+    """Hybrid retrieval over a store; load once, query many times."""
+
+    def __init__(self, ids: list[str], vectors: np.ndarray, bm25, reranker: dict, records=None):
+        self.ids = ids
+        self.vectors = vectors
+        self.bm25 = bm25
+        self.reranker = reranker
+        self.records = records  # pyarrow Table in the same order as ids (None in evaluation)
+
+    @classmethod
+    def from_store(cls, store_path: Path, reranker: dict | None = None) -> "Matcher":
+        """Open the cached index of the store at ``store_path``, building it if the store changed."""
+        import bm25s
+
+        with FactCheckStore(store_path, read_only=True) as store:
+            generation = store.generation()
+            cache = store_path.with_name(store_path.name + ".index") / f"gen-{generation}"
+            if not (cache / "done").exists():
+                _build_cache(store, cache)
+        import pyarrow.parquet as pq
+
+        ids = json.loads((cache / "ids.json").read_text())
+        vectors = np.load(cache / "vectors.npy", mmap_mode="r")
+        bm25 = bm25s.BM25.load(str(cache / "bm25"), mmap=False) if ids else None
+        records = pq.read_table(cache / "records.parquet")
+        return cls(ids, vectors, bm25, reranker or DEFAULT_RERANKER, records)
+
+    @classmethod
+    def from_texts(cls, ids: list[str], texts: list[str], vectors: np.ndarray,
+                   reranker: dict | None = None) -> "Matcher":
+        """An in-memory matcher (evaluation: rank a benchmark's claims without a store)."""
+        return cls(ids, np.ascontiguousarray(vectors, dtype=np.float32), _bm25_index(texts),
+                   reranker or DEFAULT_RERANKER)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, queries: list[str], query_vectors: np.ndarray, k: int = 5,
+               mode: str = "hybrid") -> list[list[Candidate]]:
+        """Top ``k`` candidates per query. ``mode``: hybrid | semantic | lexical."""
+        if not self.ids or not queries:
+            return [[] for _ in queries]
+        n = min(CANDIDATES, len(self.ids))
+        dense = self._dense(query_vectors, n) if mode != "lexical" else [{} for _ in queries]
+        lexical = self._lexical(queries, n) if mode != "semantic" else [{} for _ in queries]
+        out = []
+        for qi in range(len(queries)):
+            cands = set(dense[qi]) | set(lexical[qi])
+            rows = []
+            for idx in cands:
+                cos = float(self.vectors[idx] @ query_vectors[qi]) if idx not in dense[qi] else dense[qi][idx][0]
+                bm = lexical[qi].get(idx, (0.0, n + 1))
+                d_rank = dense[qi].get(idx, (0.0, n + 1))[1]
+                rows.append((idx, cos, bm[0], d_rank, bm[1]))
+            scored = [(self._score(cos, bm, dr, br, mode), idx, cos, bm) for idx, cos, bm, dr, br in rows]
+            scored.sort(key=lambda r: -r[0])
+            out.append([Candidate(self.ids[idx], s, cos, bm, self._record(idx)) for s, idx, cos, bm in scored[:k]])
+        return out
+
+    def _record(self, idx: int) -> dict | None:
+        if self.records is None:
+            return None
+        return {name: self.records.column(name)[idx].as_py() for name in self.records.column_names}
+
+    def _dense(self, q: np.ndarray, n: int) -> list[dict[int, tuple[float, int]]]:
+        sims = q @ np.asarray(self.vectors).T  # [queries, store]
+        out = []
+        for row in sims:
+            top = np.argpartition(-row, n - 1)[:n] if n < len(row) else np.arange(len(row))
+            top = top[np.argsort(-row[top])]
+            out.append({int(i): (float(row[i]), rank) for rank, i in enumerate(top, 1)})
+        return out
+
+    def _lexical(self, queries: list[str], n: int) -> list[dict[int, tuple[float, int]]]:
+        tokens = tokenize(queries)
+        out = []
+        for toks in tokens:
+            if not toks:
+                out.append({})
+                continue
+            docs, scores = self.bm25.retrieve([toks], k=n, show_progress=False, n_threads=1)
+            best = float(scores[0][0]) or 1.0
+            out.append({int(d): (float(s) / best, rank) for rank, (d, s) in enumerate(zip(docs[0], scores[0]), 1)
+                        if s > 0})
+        return out
+
+    def _score(self, cos: float, bm: float, d_rank: int, b_rank: int, mode: str) -> float:
+        if mode == "semantic":
+            return max(0.0, cos)
+        if mode == "lexical":
+            return bm
+        w, b = self.reranker["weights"], self.reranker["bias"]
+        z = w[0] * cos + w[1] * bm + w[2] / d_rank + w[3] / b_rank + b
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+
+def _bm25_index(texts: list[str]):
+    import bm25s
+
+    index = bm25s.BM25()
+    index.index(tokenize(texts), show_progress=False)
+    return index
+
+
+def _build_cache(store: FactCheckStore, cache: Path) -> None:
+    """Write the index of the current generation to a temporary folder, then move it in place,
+    so a reader never sees a half-written index."""
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ids, vectors = store.vectors()
+    rows = store.records()  # same rowid order as vectors()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=cache.parent))
+    np.save(tmp / "vectors.npy", vectors)
+    (tmp / "ids.json").write_text(json.dumps(ids))
+    fields = ("claim", "verdict", "publisher", "url", "date", "speaker")
+    pq.write_table(pa.table({f: [r[f] for r in rows] for f in fields}), tmp / "records.parquet")
+    if ids:
+        texts = [" ".join(filter(None, [r["claim"], r["title"]])) for r in rows]
+        _bm25_index(texts).save(str(tmp / "bm25"))
+    (tmp / "done").write_text("ok")
+    for old in cache.parent.glob("gen-*"):
+        if old != cache:
+            shutil.rmtree(old, ignore_errors=True)  # older generations are stale
+    try:
+        tmp.rename(cache)
+    except OSError:  # another process built it first
+        shutil.rmtree(tmp, ignore_errors=True)

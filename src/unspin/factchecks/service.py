@@ -1,0 +1,51 @@
+"""Import and search as plain functions: the CLI, the web app and the claims analyzer call these."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from .importers import read_file
+from .matcher import Matcher
+from .store import FactCheckStore, ImportReport, default_store_path
+
+
+def import_files(paths: list[Path], store_path: Path | None = None, fmt: str | None = None) -> ImportReport:
+    from ..analyzers.models import sentence_encoder
+
+    encoder = sentence_encoder()
+    total = ImportReport()
+    with FactCheckStore(store_path) as store:
+        for path in paths:
+            if not path.is_file():
+                raise InputError("no such file", str(path))
+            report = store.add(read_file(path, fmt), encoder)
+            total.read += report.read
+            total.added += report.added
+            total.duplicates += report.duplicates
+            total.problems += report.problems
+    if total.added:
+        Matcher.from_store(store_path or default_store_path())  # build the index now, not at first use
+    return total
+
+
+def search(text: str, store_path: Path | None = None, k: int = 5, mode: str = "hybrid") -> list[dict]:
+    from ..analyzers.models import sentence_encoder
+
+    path = store_path or default_store_path()
+    if not path.exists():
+        raise InputError(f"no fact-check store at {path}; import fact-checks first "
+                         "('unspin factchecks import FILE')")
+    matcher = Matcher.from_store(path, reranker=load_reranker())
+    vectors = sentence_encoder().encode([text])
+    return [{**(c.record or {}), "similarity": round(c.similarity, 4), "cosine": round(c.cosine, 4),
+             "bm25": round(c.bm25, 4)} for c in matcher.search([text], vectors, k=k, mode=mode)[0]]
+
+
+def load_reranker() -> dict | None:
+    """The re-ranker shipped with the sentence encoder, if training produced one."""
+    import json
+
+    from ..analyzers.models import model_dir
+
+    path = model_dir("minilm") / "reranker.json"
+    return json.loads(path.read_text()) if path.exists() else None

@@ -1,0 +1,190 @@
+"""The local fact-check store: one DuckDB file the user fills with the fact-checks they trust.
+
+Location: ``--store PATH``, else ``$UNSPIN_FACTCHECKS``, else ``<data dir>/factchecks.duckdb`` where
+the data dir is ``$UNSPIN_DATA_DIR`` or ``$XDG_DATA_HOME/unspin`` (``~/.local/share/unspin``).
+
+Embeddings of the claims are computed once, at import, and kept in the table. A matching index
+(vectors as .npy, BM25 via bm25s) is cached beside the file, keyed by the store's generation, and
+rebuilt when an import changed the store.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .records import FactCheck, Problem
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS factchecks (
+    id VARCHAR PRIMARY KEY,          -- hash of normalised claim + publisher
+    claim VARCHAR NOT NULL,
+    verdict VARCHAR,
+    publisher VARCHAR,
+    url VARCHAR,
+    date VARCHAR,                    -- when the fact-check was published
+    speaker VARCHAR,                 -- who made the claim
+    claim_date VARCHAR,
+    title VARCHAR,
+    source VARCHAR,                  -- importer: claimreview | liar | checkthat | sharethefacts
+    source_id VARCHAR,
+    imported_at TIMESTAMP DEFAULT current_timestamp,
+    embedding FLOAT[384]
+);
+CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+"""
+COLUMNS = ("id", "claim", "verdict", "publisher", "url", "date", "speaker", "claim_date", "title",
+           "source", "source_id")
+
+
+def default_store_path() -> Path:
+    if os.environ.get("UNSPIN_FACTCHECKS"):
+        return Path(os.environ["UNSPIN_FACTCHECKS"])
+    base = os.environ.get("UNSPIN_DATA_DIR")
+    if not base:
+        xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        base = str(Path(xdg) / "unspin")
+    return Path(base) / "factchecks.duckdb"
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    added: int = 0
+    duplicates: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"read {self.read} records: {self.added} added, {self.duplicates} already in the store "
+                f"or repeated, {len(self.problems)} skipped as malformed")
+
+
+class FactCheckStore:
+    def __init__(self, path: Path | str | None = None, read_only: bool = False):
+        import duckdb
+
+        self.path = Path(path) if path else default_store_path()
+        if read_only and not self.path.exists():
+            raise FileNotFoundError(f"no fact-check store at {self.path}; "
+                                    "create one with 'unspin factchecks import FILE'")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            self.con.execute(SCHEMA)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "FactCheckStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- writing ------------------------------------------------------------------------------
+    def add(self, items: Iterable[FactCheck | Problem], encoder, batch_size: int = 4096) -> ImportReport:
+        """Add new records (embedding their claims once); re-importing is a no-op."""
+        report = ImportReport()
+        batch: dict[str, FactCheck] = {}
+        for item in items:
+            if isinstance(item, Problem):
+                report.problems.append(item)
+                continue
+            report.read += 1
+            if item.key in batch:
+                report.duplicates += 1
+                continue
+            batch[item.key] = item
+            if len(batch) >= batch_size:
+                self._insert(batch, encoder, report)
+                batch = {}
+        if batch:
+            self._insert(batch, encoder, report)
+        if report.added:
+            self._bump_generation()
+        return report
+
+    def _insert(self, batch: dict[str, FactCheck], encoder, report: ImportReport) -> None:
+        import pyarrow as pa
+
+        self.con.register("incoming_keys", pa.table({"id": list(batch)}))
+        try:
+            existing = {r[0] for r in self.con.execute(
+                "SELECT f.id FROM factchecks f JOIN incoming_keys k ON f.id = k.id").fetchall()}
+        finally:
+            self.con.unregister("incoming_keys")
+        new = [fc for key, fc in batch.items() if key not in existing]
+        report.duplicates += len(batch) - len(new)
+        if not new:
+            return
+        vectors = encoder.encode([fc.claim for fc in new]).astype(np.float32)
+        rows = [fc.to_row() for fc in new]
+        columns = {c: [r[c] for r in rows] for c in COLUMNS}
+        columns["embedding"] = pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), vectors.shape[1])
+        self.con.register("incoming", pa.table(columns))
+        try:
+            self.con.execute(f"INSERT INTO factchecks ({', '.join(COLUMNS)}, embedding) "
+                             f"SELECT {', '.join(COLUMNS)}, embedding FROM incoming")
+        finally:
+            self.con.unregister("incoming")
+        report.added += len(new)
+
+    def _bump_generation(self) -> None:
+        self.con.execute("INSERT OR REPLACE INTO store_meta VALUES ('generation', ?)",
+                         [str(self.generation() + 1)])
+
+    # -- reading ------------------------------------------------------------------------------
+    def generation(self) -> int:
+        row = self.con.execute("SELECT value FROM store_meta WHERE key = 'generation'").fetchone() \
+            if self._has_meta() else None
+        return int(row[0]) if row else 0
+
+    def _has_meta(self) -> bool:
+        return bool(self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'store_meta'").fetchone()[0])
+
+    def count(self) -> int:
+        return self.con.execute("SELECT count(*) FROM factchecks").fetchone()[0]
+
+    def stats(self) -> dict:
+        total = self.count()
+        by_publisher = self.con.execute(
+            "SELECT coalesce(publisher, '(unknown)'), count(*) FROM factchecks GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        by_verdict = self.con.execute(
+            "SELECT coalesce(lower(verdict), '(none)'), count(*) FROM factchecks GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 15"
+        ).fetchall()
+        by_source = self.con.execute("SELECT source, count(*) FROM factchecks GROUP BY 1 ORDER BY 2 DESC").fetchall()
+        span = self.con.execute("SELECT min(date), max(date) FROM factchecks WHERE date ~ '^\\d{4}-\\d{2}-\\d{2}$'"
+                                ).fetchone()
+        return {"path": str(self.path), "records": total, "generation": self.generation(),
+                "publishers": dict(by_publisher), "verdicts": dict(by_verdict), "sources": dict(by_source),
+                "dates": {"first": span[0], "last": span[1]}}
+
+    def records(self, ids: list[str] | None = None) -> list[dict]:
+        """Rows in rowid order (all of them, or the given ids)."""
+        cols = ", ".join(COLUMNS)
+        if ids is None:
+            cursor = self.con.execute(f"SELECT {cols} FROM factchecks ORDER BY rowid")
+        else:
+            import pyarrow as pa
+
+            self.con.register("wanted_ids", pa.table({"id": ids}))
+            try:
+                cursor = self.con.execute(f"SELECT {cols} FROM factchecks JOIN wanted_ids USING (id)")
+            finally:
+                self.con.unregister("wanted_ids")
+        return [dict(zip(COLUMNS, row)) for row in cursor.fetchall()]
+
+    def vectors(self) -> tuple[list[str], np.ndarray]:
+        table = self.con.execute("SELECT id, embedding FROM factchecks ORDER BY rowid").arrow()
+        if not isinstance(table, __import__("pyarrow").Table):
+            table = table.read_all()
+        ids = table.column("id").to_pylist()
+        if not ids:
+            return ids, np.zeros((0, 384), dtype=np.float32)
+        flat = table.column("embedding").combine_chunks().flatten().to_numpy()
+        return ids, np.ascontiguousarray(flat.reshape(len(ids), -1), dtype=np.float32)

@@ -1,0 +1,45 @@
+"""The shared sentence encoder (all-MiniLM-L6-v2, ONNX int8): texts -> L2-normalised vectors."""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .onnx import load_tokenizer, session
+from .windows import CLS_ID, PAD_ID, SEP_ID
+
+
+class SentenceEncoder:
+    def __init__(self, model_dir: Path, threads: int | None = None):
+        self.config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        self.max_tokens = int(self.config.get("max_tokens", 128))
+        self.dim = int(self.config.get("dim", 384))
+        self.version = self.config.get("version", "1")
+        self.session = session(model_dir / "model.onnx", threads)
+        self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        limit = self.max_tokens - 2
+        return [[CLS_ID, *e.ids[:limit], SEP_ID] for e in encodings]
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Embeddings [len(texts), dim], float32, unit length; batches sorted by length."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        ids = self.token_ids(texts)
+        order = np.argsort([len(x) for x in ids], kind="stable")
+        for i in range(0, len(order), batch_size):
+            rows = order[i:i + batch_size]
+            length = max(len(ids[r]) for r in rows)
+            input_ids = np.full((len(rows), length), PAD_ID, dtype=np.int64)
+            mask = np.zeros((len(rows), length), dtype=np.int64)
+            for j, r in enumerate(rows):
+                input_ids[j, :len(ids[r])] = ids[r]
+                mask[j, :len(ids[r])] = 1
+            (emb,) = self.session.run(None, {"input_ids": input_ids, "attention_mask": mask})
+            out[rows] = emb
+        return out

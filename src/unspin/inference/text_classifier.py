@@ -1,0 +1,82 @@
+"""A calibrated logistic regression over feature blocks: a dense vector (the shared encoder's
+sentence vector), word n-gram TF-IDF and character n-gram TF-IDF.
+
+Stored as gzipped JSON (no pickles): the TF-IDF vocabularies and idf weights, the coefficients,
+and Platt calibration parameters fitted on a dev split. scikit-learn rebuilds the vectorizers.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+
+class TextClassifier:
+    def __init__(self, spec: dict):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.spec = spec
+        self.name = spec["name"]
+        self.version = spec.get("version", "1")
+        self.threshold = float(spec.get("threshold", 0.5))
+        self.coef = np.asarray(spec["coef"], dtype=np.float64)
+        self.intercept = float(spec["intercept"])
+        self.calibration = spec.get("calibration", [1.0, 0.0])
+        self.blocks = []
+        for block in spec["blocks"]:
+            if block["type"] == "vector":
+                self.blocks.append(("vector", float(block.get("scale", 1.0)), int(block["dim"])))
+            else:
+                vec = TfidfVectorizer(vocabulary=block["vocabulary"], **block["params"])
+                vec.idf_ = np.asarray(block["idf"], dtype=np.float64)
+                self.blocks.append(("tfidf", vec, len(block["vocabulary"])))
+        widths = [b[2] for b in self.blocks]
+        self.offsets = np.cumsum([0, *widths])
+        if self.offsets[-1] != len(self.coef):
+            raise ValueError(f"{self.name}: {len(self.coef)} coefficients for {self.offsets[-1]} features")
+
+    @classmethod
+    def load(cls, path: Path) -> "TextClassifier":
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            return cls(json.load(handle))
+
+    def decision(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        z = np.full(len(texts), self.intercept)
+        for (kind, obj, _), start, end in zip(self.blocks, self.offsets, self.offsets[1:]):
+            w = self.coef[start:end]
+            if kind == "vector":
+                z += (np.asarray(vectors, dtype=np.float64) * obj) @ w
+            else:
+                z += obj.transform(texts) @ w
+        return z
+
+    def predict_proba(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated probability of the positive class."""
+        if len(texts) == 0:
+            return np.zeros(0)
+        a, b = self.calibration
+        return 1.0 / (1.0 + np.exp(-(a * self.decision(texts, vectors) + b)))
+
+    def top_terms(self, text: str, k: int = 3) -> list[str]:
+        """The n-grams of ``text`` that push the score up most (evidence for the user)."""
+        found: dict[str, float] = {}
+        for (kind, obj, _), start, end in zip(self.blocks, self.offsets, self.offsets[1:]):
+            if kind != "tfidf" or obj.analyzer != "word":
+                continue
+            row = obj.transform([text]).tocoo()
+            names = obj.get_feature_names_out()
+            for j, v in zip(row.col, row.data):
+                contribution = v * self.coef[start + j]
+                if contribution > 0:
+                    found[names[j]] = max(found.get(names[j], 0.0), contribution)
+        ranked = sorted(found.items(), key=lambda kv: -kv[1])
+        chosen: list[str] = []
+        for term, _ in ranked:  # skip an n-gram contained in one already chosen
+            if not any(term in c or c in term for c in chosen):
+                chosen.append(term)
+            if len(chosen) == k:
+                break
+        return chosen

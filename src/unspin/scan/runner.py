@@ -1,0 +1,138 @@
+"""The scan loop: read inputs, skip what the store has, analyse the rest on an engine, write.
+
+Reading and writing happen in this process (one writer); workers only analyse. A document's rows
+are written in one transaction with its batch, so killing the scan at any moment loses at most
+the batches in flight, and the next run picks them up again: every document ends up exactly once.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..document import Document
+from ..errors import InputError
+from ..ingest import Limits, read_inputs
+from ..store.db import CorpusStore
+from .engines import make_engine
+
+
+@dataclass
+class ScanSummary:
+    run_id: str = ""
+    analyzed: int = 0
+    skipped: int = 0  # already in the store (or repeated in the input)
+    failed: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def text(self) -> str:
+        rate = self.analyzed / self.seconds if self.seconds else 0.0
+        lines = [f"analysed {self.analyzed}, skipped {self.skipped} already done, failed {self.failed} "
+                 f"in {self.seconds:.1f} s ({rate:.1f} documents/s)"]
+        reasons: dict[str, int] = {}
+        for _, reason in self.failures:
+            reasons[reason.split(":")[0]] = reasons.get(reason.split(":")[0], 0) + 1
+        lines += [f"  failed: {n} × {r}" for r, n in sorted(reasons.items(), key=lambda kv: -kv[1])]
+        return "\n".join(lines)
+
+
+def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers: int | None = None,
+         scheduler: str | None = None, analyzers: Sequence[str] | None = None, fast: bool = False,
+         batch_size: int = 16, limits: Limits | None = None, progress: str = "auto") -> ScanSummary:
+    from ..pipeline import Pipeline
+
+    started = time.perf_counter()
+    probe = Pipeline(list(analyzers) if analyzers else None, fast=fast)  # validates names, gives versions
+    config = (tuple(probe.names), fast, batch_size)
+    summary = ScanSummary()
+    store = CorpusStore(store_path)
+    try:
+        known = store.known_ids()
+        summary.run_id = store.start_run(engine, probe.names, probe.versions, inputs)
+        pending_failures: list[tuple[str, str]] = []
+
+        def fail(where: str, reason: str) -> None:
+            summary.failed += 1
+            summary.failures.append((where, reason))
+            pending_failures.append((where, reason))
+
+        def batches() -> Iterator[list[Document]]:
+            batch: list[Document] = []
+            for item in read_inputs(inputs, limits or Limits.from_env(), allow_warc=True):
+                if isinstance(item, InputError):
+                    fail(item.where or "?", item.message)
+                    continue
+                if item.doc_id in known:
+                    summary.skipped += 1
+                    continue
+                known.add(item.doc_id)
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        reporter = _Progress(progress, _estimate(inputs))
+        for rows, failures in make_engine(engine, workers, scheduler).run(batches(), config):
+            summary.analyzed += store.write(rows, summary.run_id)
+            for where, reason in failures:
+                fail(where, reason)
+            store.record_failures(summary.run_id, pending_failures)
+            pending_failures.clear()
+            reporter.update(summary)
+        store.record_failures(summary.run_id, pending_failures)
+        summary.seconds = time.perf_counter() - started
+        store.finish_run(summary.run_id, summary.analyzed, summary.skipped, summary.failed)
+        reporter.close(summary)
+    finally:
+        store.close()
+    return summary
+
+
+def _estimate(inputs: Sequence[str]) -> int | None:
+    """How many documents to expect, when counting is cheap (folders of files); else None."""
+    total = 0
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            total += sum(1 for p in path.rglob("*") if p.is_file() and p.suffix.lower() in {".txt", ".html", ".htm"})
+        else:
+            return None
+    return total or None
+
+
+class _Progress:
+    """A rich progress bar on a terminal, plain lines otherwise (``--progress plain``), or nothing."""
+
+    def __init__(self, mode: str, total: int | None):
+        self.mode = ("bar" if sys.stderr.isatty() else "none") if mode == "auto" else mode
+        self.started = time.perf_counter()
+        self.bar = None
+        if self.mode == "bar":
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
+                                       TimeElapsedColumn, TimeRemainingColumn)
+
+            self.bar = Progress(TextColumn("scan"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                                TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn(),
+                                TextColumn("ETA"), TimeRemainingColumn(), console=Console(stderr=True))
+            self.task = self.bar.add_task("scan", total=total, rate="0.0")
+            self.bar.start()
+
+    def update(self, s: ScanSummary) -> None:
+        done = s.analyzed + s.skipped + s.failed
+        rate = s.analyzed / max(1e-9, time.perf_counter() - self.started)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, rate=f"{rate:.1f}")
+        elif self.mode == "plain":
+            print(f"scan: {s.analyzed} analysed, {s.skipped} skipped, {s.failed} failed, {rate:.1f} docs/s",
+                  file=sys.stderr, flush=True)
+
+    def close(self, s: ScanSummary) -> None:
+        if self.bar is not None:
+            self.update(s)
+            self.bar.stop()

@@ -1,0 +1,57 @@
+"""What runs inside a worker (pool process or Dask worker): analyse one batch, return plain rows.
+
+The pipeline is built once per process and reused for every batch (models load once).
+"""
+from __future__ import annotations
+
+import os
+import re
+
+from ..document import Document
+from ..store.db import analysis_row
+
+_PIPELINES: dict = {}
+_WORD = re.compile(r"\w+")
+NUM_PERM = 64
+MINHASH_SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures must be read with it
+
+
+def _pipeline(config: tuple):
+    if config not in _PIPELINES:
+        from ..pipeline import Pipeline
+
+        analyzers, fast, batch_size = config
+        _PIPELINES[config] = Pipeline(list(analyzers) if analyzers else None, fast=fast, batch_size=batch_size)
+    return _PIPELINES[config]
+
+
+def set_single_thread() -> None:
+    """Pool initializer: one inference thread per worker process (the pool gives parallelism)."""
+    os.environ["UNSPIN_THREADS"] = "1"
+
+
+def minhash(text: str) -> list[int]:
+    """MinHash of word 5-shingles (datasketch), for near-duplicate story clusters in the report."""
+    from datasketch import MinHash
+
+    words = _WORD.findall(text.lower())
+    shingles = {" ".join(words[i:i + 5]).encode() for i in range(max(1, len(words) - 4))}
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME)
+    m.update_batch(list(shingles))
+    return [int(v) for v in m.hashvalues]
+
+
+def analyze_batch(docs: list[Document], config: tuple) -> tuple[list[dict], list[tuple[str, str]]]:
+    """Rows for the store, and (where, reason) for documents that failed to analyse."""
+    pipeline = _pipeline(config)
+    try:
+        analyses = pipeline.analyze_batch(docs)
+    except Exception:  # isolate the document that broke the batch
+        rows, failures = [], []
+        for doc in docs:
+            try:
+                rows.append(analysis_row(pipeline.analyze_batch([doc])[0], minhash(doc.text)))
+            except Exception as exc:  # noqa: BLE001 - reported per document, the scan goes on
+                failures.append((doc.source or doc.id or "?", f"analysis failed: {type(exc).__name__}: {exc}"))
+        return rows, failures
+    return [analysis_row(a, minhash(a.text)) for a in analyses], []

@@ -1,0 +1,180 @@
+"""DuckDB corpus store: one row per document, its spans, claims and scores, and the runs.
+
+Every batch of analyses is written in one transaction through Arrow tables, so a scan killed at
+any moment leaves each document either complete or absent; documents are keyed by ``doc_id`` (a
+hash of the canonical text), which makes re-running a scan skip what is done.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..analysis import Analysis
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id VARCHAR PRIMARY KEY,   -- first 16 hex digits of SHA-256 over the canonical text
+    id VARCHAR,                   -- the input's own id (record id, file stem) or doc_id
+    title VARCHAR, text VARCHAR, url VARCHAR, outlet VARCHAR, published VARCHAR, language VARCHAR,
+    author VARCHAR, source VARCHAR, words INTEGER,
+    run_id VARCHAR, analyzed_at TIMESTAMP,
+    minhash UINTEGER[],           -- 64-permutation MinHash of word 5-shingles (near-duplicates)
+    warnings VARCHAR[]
+);
+CREATE TABLE IF NOT EXISTS spans (
+    doc_id VARCHAR, start INTEGER, "end" INTEGER, layer VARCHAR, label VARCHAR, score DOUBLE,
+    explanation VARCHAR, text VARCHAR
+);
+CREATE TABLE IF NOT EXISTS claims (
+    doc_id VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR, checkworthiness DOUBLE,
+    source VARCHAR, cue VARCHAR, matches VARCHAR   -- matches as JSON
+);
+CREATE TABLE IF NOT EXISTS scores (doc_id VARCHAR, name VARCHAR, value DOUBLE);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, engine VARCHAR,
+    analyzers VARCHAR, models VARCHAR, inputs VARCHAR,
+    analyzed INTEGER, skipped INTEGER, failed INTEGER
+);
+CREATE TABLE IF NOT EXISTS failures (run_id VARCHAR, "where" VARCHAR, reason VARCHAR, failed_at TIMESTAMP);
+"""
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class CorpusStore:
+    def __init__(self, path: Path | str, read_only: bool = False):
+        import duckdb
+
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise FileNotFoundError(f"no store at {self.path}")
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            self.con.execute(SCHEMA)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "CorpusStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- runs ---------------------------------------------------------------------------------
+    def start_run(self, engine: str, analyzers: Sequence[str], models: dict, inputs: Sequence[str]) -> str:
+        run_id = uuid.uuid4().hex[:12]
+        self.con.execute("INSERT INTO runs VALUES (?, ?, NULL, ?, ?, ?, ?, 0, 0, 0)",
+                         [run_id, now(), engine, ",".join(analyzers), json.dumps(models), json.dumps(list(inputs))])
+        return run_id
+
+    def finish_run(self, run_id: str, analyzed: int, skipped: int, failed: int) -> None:
+        self.con.execute("UPDATE runs SET finished = ?, analyzed = ?, skipped = ?, failed = ? WHERE run_id = ?",
+                         [now(), analyzed, skipped, failed, run_id])
+
+    def record_failures(self, run_id: str, failures: Sequence[tuple[str, str]]) -> None:
+        if failures:
+            import pyarrow as pa
+
+            rows = pa.table({"run_id": [run_id] * len(failures), "where": [w for w, _ in failures],
+                             "reason": [r for _, r in failures], "failed_at": [now()] * len(failures)})
+            self.con.register("incoming_failures", rows)
+            try:
+                self.con.execute("INSERT INTO failures SELECT * FROM incoming_failures")
+            finally:
+                self.con.unregister("incoming_failures")
+
+    # -- documents ----------------------------------------------------------------------------
+    def known_ids(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT doc_id FROM documents").fetchall()}
+
+    def count(self) -> int:
+        return self.con.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def write(self, rows: Sequence[dict], run_id: str) -> int:
+        """Write analysed documents (``analysis_row`` dicts) in one transaction; returns how many
+        were new (a document already present is left as it is)."""
+        import pyarrow as pa
+
+        if not rows:
+            return 0
+        seen, fresh = set(), []
+        for row in rows:
+            if row["document"]["doc_id"] not in seen:
+                seen.add(row["document"]["doc_id"])
+                fresh.append(row)
+        docs = pa.Table.from_pylist([{**r["document"], "run_id": run_id, "analyzed_at": now()} for r in fresh])
+        spans = pa.Table.from_pylist([s for r in fresh for s in r["spans"]], schema=_SPAN_SCHEMA())
+        claims = pa.Table.from_pylist([c for r in fresh for c in r["claims"]], schema=_CLAIM_SCHEMA())
+        scores = pa.Table.from_pylist([s for r in fresh for s in r["scores"]], schema=_SCORE_SCHEMA())
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("incoming_docs", docs)
+            con.execute("CREATE OR REPLACE TEMP TABLE new_docs AS "
+                        "SELECT d.* FROM incoming_docs d ANTI JOIN documents USING (doc_id)")
+            added = con.execute("SELECT count(*) FROM new_docs").fetchone()[0]
+            con.execute("INSERT INTO documents BY NAME SELECT * FROM new_docs")
+            for name, table in (("spans", spans), ("claims", claims), ("scores", scores)):
+                con.register(f"incoming_{name}", table)
+                con.execute(f"INSERT INTO {name} BY NAME SELECT t.* FROM incoming_{name} t "
+                            "SEMI JOIN new_docs USING (doc_id)")
+            con.execute("DROP TABLE new_docs")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            for name in ("docs", "spans", "claims", "scores"):
+                con.unregister(f"incoming_{name}")
+        return added
+
+
+def analysis_row(analysis: Analysis, minhash: list[int] | None = None) -> dict:
+    """A plain, picklable record of one analysis (what workers send back to the writer)."""
+    doc = analysis.document
+    doc_id = doc.doc_id
+    text = analysis.text
+    return {
+        "document": {"doc_id": doc_id, "id": doc.id, "title": doc.title, "text": text, "url": doc.url,
+                     "outlet": doc.outlet, "published": doc.published, "language": doc.language,
+                     "author": doc.author, "source": doc.source, "words": len(text.split()),
+                     "minhash": minhash, "warnings": list(analysis.warnings)},
+        "spans": [{"doc_id": doc_id, "start": s.start, "end": s.end, "layer": s.layer, "label": s.label,
+                   "score": s.score, "explanation": s.explanation, "text": text[s.start:s.end]}
+                  for s in analysis.spans],
+        "claims": [{"doc_id": doc_id, "start": c.start, "end": c.end, "text": c.text,
+                    "checkworthiness": c.checkworthiness,
+                    "source": c.attribution.source if c.attribution else None,
+                    "cue": c.attribution.cue if c.attribution else None,
+                    "matches": json.dumps([m.to_dict() for m in c.matches])} for c in analysis.claims],
+        "scores": [{"doc_id": doc_id, "name": k, "value": float(v)} for k, v in analysis.scores.items()],
+        "models": dict(analysis.models),
+    }
+
+
+def _SPAN_SCHEMA():
+    import pyarrow as pa
+
+    return pa.schema([("doc_id", pa.string()), ("start", pa.int32()), ("end", pa.int32()), ("layer", pa.string()),
+                      ("label", pa.string()), ("score", pa.float64()), ("explanation", pa.string()),
+                      ("text", pa.string())])
+
+
+def _CLAIM_SCHEMA():
+    import pyarrow as pa
+
+    return pa.schema([("doc_id", pa.string()), ("start", pa.int32()), ("end", pa.int32()), ("text", pa.string()),
+                      ("checkworthiness", pa.float64()), ("source", pa.string()), ("cue", pa.string()),
+                      ("matches", pa.string())])
+
+
+def _SCORE_SCHEMA():
+    import pyarrow as pa
+
+    return pa.schema([("doc_id", pa.string()), ("name", pa.string()), ("value", pa.float64())])

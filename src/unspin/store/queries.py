@@ -1,0 +1,142 @@
+"""The numbers behind the corpus report, as SQL over the store (plus MinHash LSH for clusters)."""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from .db import CorpusStore
+
+MIN_ARTICLES = 10  # outlets with fewer analysed articles are listed but not compared
+_NORM = re.compile(r"[^a-z0-9 ]+")
+
+
+def overview(store: CorpusStore) -> dict:
+    con = store.con
+    docs, outlets, words = con.execute(
+        "SELECT count(*), count(DISTINCT outlet), coalesce(sum(words), 0) FROM documents").fetchone()
+    first, last = con.execute("SELECT min(published), max(published) FROM documents "
+                              "WHERE published ~ '^\\d{4}-\\d{2}'").fetchone()
+    runs = con.execute("SELECT run_id, started, finished, engine, analyzers, analyzed, skipped, failed "
+                       "FROM runs ORDER BY started").fetchall()
+    failures = con.execute("SELECT count(*) FROM failures").fetchone()[0]
+    return {"documents": docs, "outlets": outlets, "words": int(words), "first": first, "last": last,
+            "runs": [dict(zip(("run_id", "started", "finished", "engine", "analyzers", "analyzed",
+                               "skipped", "failed"), r)) for r in runs], "failures": failures}
+
+
+def technique_rates_by_outlet(store: CorpusStore) -> dict:
+    """Share of each outlet's articles with at least one span of each propaganda technique."""
+    rows = store.con.execute("""
+        WITH per_outlet AS (SELECT coalesce(outlet, '(unknown)') AS outlet, count(*) AS n
+                            FROM documents GROUP BY 1),
+             hits AS (SELECT coalesce(d.outlet, '(unknown)') AS outlet, s.label, count(DISTINCT s.doc_id) AS k
+                      FROM spans s JOIN documents d USING (doc_id) WHERE s.layer = 'propaganda' GROUP BY 1, 2)
+        SELECT p.outlet, p.n, h.label, coalesce(h.k, 0)
+        FROM per_outlet p LEFT JOIN hits h USING (outlet) ORDER BY p.n DESC, p.outlet""").fetchall()
+    outlets: dict[str, dict] = {}
+    labels: set[str] = set()
+    for outlet, n, label, k in rows:
+        entry = outlets.setdefault(outlet, {"articles": n, "rates": {}})
+        if label:
+            entry["rates"][label] = k / n
+            labels.add(label)
+    return {"outlets": outlets, "labels": sorted(labels)}
+
+
+def clickbait_by_outlet(store: CorpusStore) -> list[dict]:
+    rows = store.con.execute("""
+        SELECT coalesce(d.outlet, '(unknown)'), count(*), avg(CASE WHEN s.value >= 0.5 THEN 1 ELSE 0 END),
+               avg(s.value)
+        FROM documents d JOIN scores s USING (doc_id) WHERE s.name = 'clickbait'
+        GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
+    return [{"outlet": o, "articles": n, "rate": r, "mean": m} for o, n, r, m in rows]
+
+
+def over_time(store: CorpusStore) -> list[dict]:
+    """Per month of publication: articles, propaganda spans per 1,000 words, clickbait rate."""
+    rows = store.con.execute("""
+        WITH docs AS (SELECT doc_id, words, substr(published, 1, 7) AS month FROM documents
+                      WHERE published ~ '^\\d{4}-\\d{2}'),
+             spans_per AS (SELECT doc_id, count(*) AS k FROM spans WHERE layer = 'propaganda' GROUP BY 1),
+             cb AS (SELECT doc_id, value FROM scores WHERE name = 'clickbait')
+        SELECT month, count(*), 1000.0 * sum(coalesce(k, 0)) / greatest(sum(words), 1),
+               avg(CASE WHEN cb.value IS NULL THEN NULL WHEN cb.value >= 0.5 THEN 1 ELSE 0 END)
+        FROM docs LEFT JOIN spans_per USING (doc_id) LEFT JOIN cb USING (doc_id)
+        GROUP BY 1 ORDER BY 1""").fetchall()
+    return [{"month": m, "articles": n, "propaganda_per_1k_words": p, "clickbait_rate": c} for m, n, p, c in rows]
+
+
+def loaded_terms_by_outlet(store: CorpusStore, top: int = 10) -> dict[str, list[tuple[str, int]]]:
+    rows = store.con.execute("""
+        SELECT coalesce(d.outlet, '(unknown)'), lower(trim(s.text)), count(*)
+        FROM spans s JOIN documents d USING (doc_id)
+        WHERE s.layer = 'propaganda' AND s.label = 'Loaded_Language' AND length(s.text) <= 60
+        GROUP BY 1, 2""").fetchall()
+    by_outlet: dict[str, Counter] = defaultdict(Counter)
+    for outlet, term, n in rows:
+        by_outlet[outlet][" ".join(term.split())] += n
+    return {o: c.most_common(top) for o, c in sorted(by_outlet.items())}
+
+
+def repeated_claims(store: CorpusStore, top: int = 20) -> list[dict]:
+    """Check-worthy claims that appear (after normalisation) in articles of several outlets."""
+    rows = store.con.execute("""
+        SELECT c.text, coalesce(d.outlet, '(unknown)'), c.doc_id FROM claims c JOIN documents d USING (doc_id)
+    """).fetchall()
+    groups: dict[str, dict] = {}
+    for text, outlet, doc_id in rows:
+        key = " ".join(_NORM.sub(" ", text.lower()).split())
+        if len(key.split()) < 5:
+            continue
+        g = groups.setdefault(key, {"claim": text, "outlets": set(), "documents": set()})
+        g["outlets"].add(outlet)
+        g["documents"].add(doc_id)
+    ranked = sorted((g for g in groups.values() if len(g["documents"]) > 1),
+                    key=lambda g: (-len(g["outlets"]), -len(g["documents"]), g["claim"]))
+    return [{"claim": g["claim"], "outlets": sorted(g["outlets"]), "documents": len(g["documents"])}
+            for g in ranked[:top]]
+
+
+def near_duplicate_clusters(store: CorpusStore, threshold: float = 0.5, top: int = 20) -> list[dict]:
+    """Stories published by several outlets: MinHash LSH over word 5-shingles, then connected groups."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from ..scan.worker import MINHASH_SCHEME, NUM_PERM
+
+    rows = store.con.execute("SELECT doc_id, title, coalesce(outlet, '(unknown)'), published, minhash "
+                             "FROM documents WHERE minhash IS NOT NULL").fetchall()
+    if not rows:
+        return []
+    import numpy as np
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    hashes = {}
+    for doc_id, _, _, _, values in rows:
+        m = LeanMinHash(seed=1, hashvalues=np.array(values, dtype=np.uint64), scheme=MINHASH_SCHEME)
+        hashes[doc_id] = m
+        lsh.insert(doc_id, m)
+    parent = {d: d for d in hashes}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for doc_id, m in hashes.items():
+        for other in lsh.query(m):
+            if other != doc_id:
+                parent[find(other)] = find(doc_id)
+    meta = {r[0]: r for r in rows}
+    clusters: dict[str, list] = defaultdict(list)
+    for doc_id in hashes:
+        clusters[find(doc_id)].append(meta[doc_id])
+    out = []
+    for members in clusters.values():
+        outlets = sorted({m[2] for m in members})
+        if len(members) > 1 and len(outlets) > 1:
+            members.sort(key=lambda m: (m[3] or "", m[2]))
+            out.append({"size": len(members), "outlets": outlets,
+                        "stories": [{"title": m[1], "outlet": m[2], "published": m[3]} for m in members]})
+    out.sort(key=lambda c: (-len(c["outlets"]), -c["size"], c["stories"][0]["title"] or ""))
+    return out[:top]

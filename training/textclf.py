@@ -1,0 +1,84 @@
+"""Fit a :class:`unspin.inference.text_classifier.TextClassifier` spec with scikit-learn.
+
+Blocks: the encoder's sentence vector (scaled), word n-gram TF-IDF, character n-gram TF-IDF.
+The logistic regression is fitted on train; Platt calibration and the decision threshold on dev.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+WORD = {"analyzer": "word", "ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True, "lowercase": True,
+        "max_features": 50000}
+CHAR = {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 3, "sublinear_tf": True, "lowercase": False,
+        "max_features": 60000}
+
+
+def fit(name: str, texts: list[str], vectors: np.ndarray | None, y: np.ndarray, dev_texts: list[str],
+        dev_vectors: np.ndarray | None, dev_y: np.ndarray, blocks=("vector", "word"), C: float = 1.0,
+        vector_scale: float = 3.0, threshold_metric=None, class_weight=None) -> dict:
+    vectorizers = []
+    parts, dev_parts, spec_blocks = [], [], []
+    for block in blocks:
+        if block == "vector":
+            parts.append(csr_matrix(vectors * vector_scale))
+            dev_parts.append(csr_matrix(dev_vectors * vector_scale))
+            spec_blocks.append({"type": "vector", "dim": int(vectors.shape[1]), "scale": vector_scale})
+        else:
+            params = dict(WORD if block == "word" else CHAR)
+            vec = TfidfVectorizer(**params).fit(texts)
+            vectorizers.append(vec)
+            parts.append(vec.transform(texts))
+            dev_parts.append(vec.transform(dev_texts))
+            spec_params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()
+                           if k not in ("min_df", "max_features")}
+            spec_params["ngram_range"] = tuple(params["ngram_range"])
+            spec_blocks.append({"type": "tfidf", "params": spec_params,
+                                "vocabulary": {t: int(i) for t, i in vec.vocabulary_.items()},
+                                "idf": [round(float(v), 6) for v in vec.idf_]})
+    X, Xd = hstack(parts).tocsr(), hstack(dev_parts).tocsr()
+    model = LogisticRegression(C=C, max_iter=5000, class_weight=class_weight).fit(X, y)
+    z_dev = model.decision_function(Xd)
+    calib = LogisticRegression(C=1e4, max_iter=1000).fit(z_dev.reshape(-1, 1), dev_y)
+    a, b = float(calib.coef_[0][0]), float(calib.intercept_[0])
+    p_dev = 1.0 / (1.0 + np.exp(-(a * z_dev + b)))
+    threshold = 0.5
+    if threshold_metric is not None:
+        threshold = max(np.arange(0.1, 0.91, 0.01), key=lambda t: threshold_metric(dev_y, p_dev >= t))
+    return {"name": name, "version": "1.0.0", "blocks": spec_blocks,
+            "coef": [round(float(c), 7) for c in model.coef_[0]], "intercept": float(model.intercept_[0]),
+            "calibration": [a, b], "threshold": round(float(threshold), 2), "C": C}
+
+
+def save(spec: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as handle:
+        json.dump(spec, handle, separators=(",", ":"))
+
+
+def ece(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error with equal-width bins."""
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges, edges[1:]):
+        mask = (p >= lo) & (p < hi) if hi < 1 else (p >= lo) & (p <= hi)
+        if mask.any():
+            total += mask.mean() * abs(p[mask].mean() - y[mask].mean())
+    return float(total)
+
+
+def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict]:
+    edges = np.linspace(0, 1, bins + 1)
+    rows = []
+    for lo, hi in zip(edges, edges[1:]):
+        mask = (p >= lo) & (p < hi) if hi < 1 else (p >= lo) & (p <= hi)
+        if mask.any():
+            rows.append({"bin": [round(lo, 2), round(hi, 2)], "n": int(mask.sum()),
+                         "mean_predicted": float(p[mask].mean()), "observed": float(y[mask].mean())})
+    return rows
