@@ -128,8 +128,10 @@ def _attach_commands() -> None:
     from .factchecks.cli import command as factchecks_command
 
     from .scan.cli import export_command, report_command, scan_command
+    from .server.cli import serve_command
 
-    for command in (eval_command, factchecks_command, scan_command, report_command, export_command):
+    for command in (eval_command, factchecks_command, scan_command, report_command, export_command,
+                    serve_command):
         main.add_command(command)
 
 

@@ -178,3 +178,37 @@ def _SCORE_SCHEMA():
     import pyarrow as pa
 
     return pa.schema([("doc_id", pa.string()), ("name", pa.string()), ("value", pa.float64())])
+
+
+def load_analysis(con, doc_id: str):
+    """Rebuild the Analysis of a stored document (for the web app's store pages)."""
+    from ..analysis import Analysis, Attribution, Claim, FactCheckMatch, Span
+    from ..document import Document
+
+    row = con.execute("SELECT title, text, id, url, outlet, published, language, author, warnings "
+                      "FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+    if row is None:
+        return None
+    title, text, id_, url, outlet, published, language, author, warnings = row
+    _, sep, body = text.partition("\n\n")
+    doc = Document(title=title, body=body if sep else text, id=id_, url=url, outlet=outlet, published=published,
+                   author=author)
+    doc.language = language
+    analysis = Analysis(document=doc, warnings=list(warnings or []))
+    for start, end, layer, label, score, explanation in con.execute(
+            'SELECT start, "end", layer, label, score, explanation FROM spans WHERE doc_id = ? ORDER BY start',
+            [doc_id]).fetchall():
+        analysis.spans.append(Span(start, end, layer, label, score, explanation))
+    for start, end, text_, cw, source, cue, matches in con.execute(
+            'SELECT start, "end", text, checkworthiness, source, cue, matches FROM claims WHERE doc_id = ?',
+            [doc_id]).fetchall():
+        attribution = Attribution(source, cue, start, end) if (source or cue) else None
+        analysis.claims.append(Claim(start, end, text_, cw, attribution,
+                                     [FactCheckMatch(**m) for m in json.loads(matches or "[]")]))
+    for name, value in con.execute("SELECT name, value FROM scores WHERE doc_id = ?", [doc_id]).fetchall():
+        analysis.scores[name] = value
+    models = con.execute("SELECT r.models FROM documents d JOIN runs r USING (run_id) WHERE d.doc_id = ?",
+                         [doc_id]).fetchone()
+    if models and models[0]:
+        analysis.models = json.loads(models[0])
+    return analysis
