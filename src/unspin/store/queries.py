@@ -15,7 +15,7 @@ def overview(store: CorpusStore) -> dict:
     docs, outlets, words = con.execute(
         "SELECT count(*), count(DISTINCT outlet), coalesce(sum(words), 0) FROM documents").fetchone()
     first, last = con.execute("SELECT min(published), max(published) FROM documents "
-                              "WHERE published ~ '^\\d{4}-\\d{2}'").fetchone()
+                              "WHERE regexp_matches(published, '^\\d{4}-\\d{2}')").fetchone()
     runs = con.execute("SELECT run_id, started, finished, engine, analyzers, analyzed, skipped, failed "
                        "FROM runs ORDER BY started").fetchall()
     failures = con.execute("SELECT count(*) FROM failures").fetchone()[0]
@@ -56,7 +56,7 @@ def over_time(store: CorpusStore) -> list[dict]:
     """Per month of publication: articles, propaganda spans per 1,000 words, clickbait rate."""
     rows = store.con.execute("""
         WITH docs AS (SELECT doc_id, words, substr(published, 1, 7) AS month FROM documents
-                      WHERE published ~ '^\\d{4}-\\d{2}'),
+                      WHERE regexp_matches(published, '^\\d{4}-\\d{2}')),
              spans_per AS (SELECT doc_id, count(*) AS k FROM spans WHERE layer = 'propaganda' GROUP BY 1),
              cb AS (SELECT doc_id, value FROM scores WHERE name = 'clickbait')
         SELECT month, count(*), 1000.0 * sum(coalesce(k, 0)) / greatest(sum(words), 1),

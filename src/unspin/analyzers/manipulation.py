@@ -1,0 +1,75 @@
+"""One overall manipulation index that combines the layers, with a plain-language summary.
+
+There is no labelled data for "manipulation", so this is a documented, hand-set combination, not a
+learned probability (docs/analyzers.md gives the formula). Each term saturates, so no single layer
+can push the index to the top on its own:
+
+    z = -3.0 + 2.0·clickbait + 2.0·hyperpartisan + 2.5·min(1, propaganda per 100 words / 2)
+          + 1.0·min(1, engagement calls / 2) + 1.0·unattributed share of claims
+          + 1.0·min(1, biased-sentence share · 4)
+    manipulation = 1 / (1 + e^-z)
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from ..analysis import Analysis
+from ..techniques import display_name
+from .base import Analyzer, register
+
+
+@register
+class ManipulationAnalyzer(Analyzer):
+    """Overall manipulation index in [0, 1] with the reasons behind it (a documented combination)."""
+
+    name = "manipulation"
+    version = "1.0.0"
+    order = 90
+
+    def analyze(self, batch: Sequence[Analysis]) -> None:
+        for analysis in batch:
+            value, reasons = manipulation_index(analysis)
+            analysis.scores["manipulation"] = value
+            analysis.evidence["manipulation"] = reasons
+
+
+def manipulation_index(a: Analysis) -> tuple[float, list[str]]:
+    words = max(1, len(a.document.body.split()))
+    propaganda = a.spans_in("propaganda")
+    engagement = a.spans_in("engagement")
+    biased = [s for s in a.spans_in("bias") if s.label == "biased sentence"]
+    body_sentences = max(1, sum(1 for s in a.sentences if not s.in_title))
+    unattributed = sum(1 for c in a.claims if c.attribution is None)
+    clickbait = a.scores.get("clickbait", 0.0)
+    hyperpartisan = a.scores.get("hyperpartisan", 0.0)
+    density = 100.0 * sum(s.score for s in propaganda) / words
+    z = (-3.0 + 2.0 * clickbait + 2.0 * hyperpartisan + 2.5 * min(1.0, density / 2.0)
+         + 1.0 * min(1.0, len(engagement) / 2.0) + 1.0 * (unattributed / len(a.claims) if a.claims else 0.0)
+         + 1.0 * min(1.0, 4.0 * len(biased) / body_sentences))
+    return 1.0 / (1.0 + math.exp(-z)), _reasons(a, clickbait, hyperpartisan, propaganda, engagement,
+                                                 biased, unattributed)
+
+
+def _reasons(a, clickbait, hyperpartisan, propaganda, engagement, biased, unattributed) -> list[str]:
+    reasons = []
+    if clickbait >= 0.5:
+        reasons.append("headline bait")
+    elif a.spans_in("headline"):
+        reasons.append(f"{len(a.spans_in('headline'))} headline cue{'s' if len(a.spans_in('headline')) > 1 else ''}")
+    for label, n in Counter(s.label for s in propaganda).most_common(3):
+        reasons.append(f"{n} {display_name(label).lower()} span{'s' if n > 1 else ''}")
+    kinds = Counter(s.label for s in engagement)
+    if kinds.get("poll"):
+        reasons.append("a reader poll" if kinds["poll"] == 1 else f"{kinds['poll']} reader polls")
+    calls = sum(n for k, n in kinds.items() if k != "poll")
+    if calls:
+        reasons.append(f"{calls} call{'s' if calls > 1 else ''} to share, comment or subscribe")
+    if unattributed:
+        reasons.append(f"{unattributed} unattributed claim{'s' if unattributed > 1 else ''}")
+    if biased:
+        reasons.append(f"{len(biased)} sentence{'s' if len(biased) > 1 else ''} with biased wording")
+    if hyperpartisan >= 0.5:
+        reasons.append(f"hyperpartisan framing (p={hyperpartisan:.2f})")
+    return reasons or ["no manipulation signals found"]

@@ -1,0 +1,157 @@
+"""Learned article signals on the shared encoder: clickbait (headline), biased sentences (BABE),
+hyperpartisan (whole article). Each gives a calibrated probability and the text behind it."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..analysis import Analysis
+from .base import Analyzer, register
+from .models import model_dir
+
+_WORD = re.compile(r"\w[\w'’-]*")
+
+
+def _head(name: str):
+    from ..inference.text_classifier import TextClassifier
+
+    return TextClassifier.load(model_dir("heads") / f"{name}.json.gz")
+
+
+@register
+class ClickbaitAnalyzer(Analyzer):
+    """Learned clickbait probability of the headline; the headline cues stay as evidence."""
+
+    name = "clickbait"
+    version = "1.0.0"
+    order = 55
+    needs_model = True
+    requires = ("encoder", "headline")
+
+    def __init__(self, **config) -> None:
+        super().__init__(**config)
+        self.head = _head("clickbait")
+        self.version = self.head.version
+
+    def analyze(self, batch: Sequence[Analysis]) -> None:
+        titled = [a for a in batch if a.document.title.strip() and a.sentence_vectors is not None
+                  and a.sentences and a.sentences[0].in_title]
+        if not titled:
+            return
+        titles = [a.document.title for a in titled]
+        probs = self.head.predict_proba(titles, np.stack([a.sentence_vectors[0] for a in titled]))
+        for analysis, title, p in zip(titled, titles, probs):
+            analysis.scores["clickbait"] = float(p)
+            cues = sorted({s.label for s in analysis.spans_in("headline")})
+            why = [f"headline cues: {', '.join(cues)}" if cues else "no explicit headline cue"]
+            terms = self.head.top_terms(title, 3) if p >= 0.5 else []
+            if terms:
+                why.append("words that push it up: " + ", ".join(f"“{t}”" for t in terms))
+            analysis.evidence["clickbait"] = why
+
+
+@register
+class BiasAnalyzer(Analyzer):
+    """Sentences written with biased wording (a head trained on BABE expert labels), and the words
+    the model holds responsible."""
+
+    name = "bias"
+    version = "1.0.0"
+    order = 56
+    needs_model = True
+    requires = ("encoder",)
+
+    @classmethod
+    def config_keys(cls) -> tuple[str, ...]:
+        return ("threshold",)
+
+    def __init__(self, **config) -> None:
+        super().__init__(**config)
+        self.head = _head("bias")
+        self.version = self.head.version
+        self.threshold = float(config.get("threshold", self.head.threshold))
+
+    def analyze(self, batch: Sequence[Analysis]) -> None:
+        for analysis in batch:
+            if analysis.sentence_vectors is None:
+                continue
+            idx = [i for i, s in enumerate(analysis.sentences) if not s.in_title
+                   and len(analysis.sentence_text(i).split()) >= 5]
+            if not idx:
+                continue
+            texts = [analysis.sentence_text(i) for i in idx]
+            probs = self.head.predict_proba(texts, analysis.sentence_vectors[idx])
+            flagged = 0
+            for i, text, p in zip(idx, texts, probs):
+                if p < self.threshold:
+                    continue
+                flagged += 1
+                s = analysis.sentences[i]
+                words = self.head.top_terms(text, 3)
+                why = f"Written with biased wording (probability {p:.2f}, model trained on BABE expert labels)."
+                if words:
+                    why += " Words that drive it: " + ", ".join(f"“{w}”" for w in words) + "."
+                analysis.add_span(s.start, s.end, "bias", "biased sentence", float(p), why)
+                for start, end in _locate(text, words):
+                    analysis.add_span(s.start + start, s.start + end, "bias", "biased word", float(p),
+                                      f"This word pushes the sentence's bias score up (sentence p={p:.2f}).")
+            analysis.evidence["bias"] = [f"{flagged} of {len(idx)} sentences flagged as biased wording"]
+
+
+@register
+class HyperpartisanAnalyzer(Analyzer):
+    """Probability that the article is hyperpartisan (SemEval-2019 Task 4), with the sentences that
+    pushed the score up most as evidence."""
+
+    name = "hyperpartisan"
+    version = "1.0.0"
+    order = 57
+    needs_model = True
+    requires = ("encoder",)
+
+    def __init__(self, **config) -> None:
+        super().__init__(**config)
+        self.head = _head("hyperpartisan")
+        self.version = self.head.version
+
+    def analyze(self, batch: Sequence[Analysis]) -> None:
+        ready = [a for a in batch if a.sentence_vectors is not None and len(a.sentences)]
+        if not ready:
+            return
+        from ..inference.features import article_vector
+
+        vectors = np.stack([article_vector(a.sentence_vectors) for a in ready])
+        probs = self.head.predict_proba([a.text for a in ready], vectors)
+        for analysis, p in zip(ready, probs):
+            analysis.scores["hyperpartisan"] = float(p)
+            top = self._evidence(analysis)
+            analysis.evidence["hyperpartisan"] = [f"{len(top)} sentences push it up most (marked in the bias layer)"]
+            for i, weight in top:
+                s = analysis.sentences[i]
+                analysis.add_span(s.start, s.end, "bias", "hyperpartisan evidence", float(p),
+                                  f"Among the sentences that push the article's hyperpartisan score "
+                                  f"(p={p:.2f}) up most.")
+
+    def _evidence(self, analysis: Analysis, k: int = 3) -> list[tuple[int, float]]:
+        """Sentences ranked by their share of the vector block's contribution to the score."""
+        kind, scale, dim = self.head.blocks[0]
+        if kind != "vector":
+            return []
+        w = self.head.coef[:dim]
+        contributions = (analysis.sentence_vectors.astype(np.float64) * scale) @ w[:analysis.sentence_vectors.shape[1]]
+        order = [i for i in np.argsort(-contributions) if contributions[i] > 0
+                 and len(analysis.sentence_text(i).split()) >= 5]
+        return [(int(i), float(contributions[i])) for i in order[:k]]
+
+
+def _locate(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Character ranges of the given n-grams in ``text`` (case-insensitive, whole words)."""
+    found = []
+    lower = text.lower()
+    for term in terms:
+        for m in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", lower):
+            found.append((m.start(), m.end()))
+            break
+    return sorted(found)

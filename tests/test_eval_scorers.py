@@ -1,0 +1,80 @@
+"""The official metrics on hand-worked examples, through the real `unspin eval score` command."""
+import json
+
+import pytest
+
+from unspin.evaluation.match_tasks import metrics
+from unspin.evaluation.ptc import Annotation, span_scores, tc_score
+from tests.conftest import run_cli
+
+
+def A(technique, start, end, article="1"):
+    return Annotation(article, technique, start, end)
+
+
+def test_si_partial_overlap_by_hand():
+    # Gold [10,20) and [15,30) overlap, so they merge into [10,30) (length 20); [50,60) has length 10.
+    gold = [A("propaganda", 10, 20), A("propaganda", 15, 30), A("propaganda", 50, 60)]
+    pred = [A("propaganda", 12, 22), A("propaganda", 55, 70), A("propaganda", 80, 90)]
+    r = span_scores(pred, gold, ["1"], by_technique=False)
+    # precision = (10/10 + 5/15 + 0) / 3 ; recall = (10/20 + 5/10) / 2
+    assert r["precision"] == pytest.approx((1 + 5 / 15) / 3)
+    assert r["recall"] == pytest.approx(0.5)
+    assert r["f1"] == pytest.approx(2 * (4 / 9) * 0.5 / (4 / 9 + 0.5))
+    assert span_scores([], [], ["1"], by_technique=False)["f1"] == 1.0  # nothing to find, nothing found
+
+
+def test_flc_counts_overlap_only_within_the_same_technique():
+    gold = [A("Loaded_Language", 10, 20), A("Doubt", 15, 30), A("Loaded_Language", 50, 60)]
+    pred = [A("Loaded_Language", 12, 22), A("Doubt", 55, 70)]
+    r = span_scores(pred, gold, ["1"], by_technique=True)
+    assert r["precision"] == pytest.approx(0.8 / 2)  # only Loaded [12,22) ∩ [10,20) = 8 chars counts
+    assert r["recall"] == pytest.approx(0.8 / 3)
+    assert r["f1"] == pytest.approx(0.32)
+    assert r["per_technique"]["Doubt"]["f1"] == 0.0
+
+
+def test_tc_micro_f1_with_a_span_carrying_two_techniques():
+    gold = [A("Loaded_Language", 10, 20), A("Doubt", 10, 20), A("Flag-Waving", 50, 60)]
+    pred = [A("Doubt", 10, 20), A("Repetition", 10, 20), A("Flag-Waving", 50, 60)]
+    assert tc_score(pred, gold)["micro_f1"] == pytest.approx(2 / 3)
+
+
+def test_map_at_5_mrr_p_at_1_by_hand():
+    run = {"q1": ["x", "a", "y"], "q2": ["b", "y", "c"], "q3": []}
+    qrels = {"q1": {"a"}, "q2": {"b", "c"}, "q3": {"d"}}
+    m = metrics(run, qrels)
+    assert m["map_at_5"] == pytest.approx((0.5 + (1 + 2 / 3) / 2 + 0) / 3)
+    assert m["mrr"] == pytest.approx(0.5)
+    assert m["p_at_1"] == pytest.approx(1 / 3)
+
+
+def test_eval_score_cli_on_ptc_files(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "article1.txt").write_text("Title\n\n" + "x" * 100)
+    (tmp_path / "gold-task-si.labels").write_text("1\t10\t20\n1\t15\t30\n1\t50\t60\n")
+    (tmp_path / "gold-task-flc-tc.labels").write_text(
+        "1\tLoaded_Language\t10\t20\n1\tDoubt\t15\t30\n1\tLoaded_Language\t50\t60\n")
+    pred = tmp_path / "pred.txt"
+    pred.write_text("1\t12\t22\n1\t55\t70\n1\t80\t90\n")
+    result = run_cli("eval", "score", "ptc-si", str(articles), str(pred))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["f1"] == pytest.approx(2 * (4 / 9) * 0.5 / (4 / 9 + 0.5))
+    pred.write_text("1\tLoaded_Language\t12\t22\n1\tDoubt\t55\t70\n")
+    result = run_cli("eval", "score", "ptc-flc", str(articles), str(pred))
+    assert json.loads(result.stdout)["f1"] == pytest.approx(0.32)
+
+
+def test_eval_predict_never_needs_gold_and_score_reports_missing_gold(tmp_path):
+    data = tmp_path / "cw.tsv"
+    data.write_text("Sentence_id\tText\n1\tUnemployment fell to 3.9 percent last year.\n"
+                    "2\tThank you all for coming tonight.\n")
+    out = tmp_path / "pred.tsv"
+    result = run_cli("eval", "predict", "checkworthy", str(data), "-o", str(out))
+    assert result.returncode == 0, result.stderr.decode()
+    lines = [line.split("\t") for line in out.read_text().splitlines()]
+    assert [l[0] for l in lines] == ["1", "2"] and all(l[2] in ("Yes", "No") for l in lines)
+    assert float(lines[0][1]) > float(lines[1][1])
+    missing = run_cli("eval", "score", "checkworthy", str(data), str(out))
+    assert missing.returncode == 2 and "gold labels" in missing.stderr.decode()

@@ -1,0 +1,133 @@
+"""The fact-check store on a real DuckDB file: importers (good and bad records), idempotent
+re-import, hybrid search, stats, and the CLI."""
+import json
+
+import pytest
+
+from unspin.factchecks.importers import detect_format, read_file
+from unspin.factchecks.records import FactCheck, Problem
+from unspin.factchecks.service import import_files, search
+from unspin.factchecks.store import FactCheckStore
+from tests.conftest import ROOT, run_cli
+
+CLAIMREVIEW = ROOT / "tests" / "fixtures" / "claimreview.json"
+
+
+def write_liar(path):
+    path.write_text(
+        "1.json\tfalse\tThe city has the highest water rates in the state.\twater\tjane doe\tmayor\tOhio\t"
+        "democrat\t0\t1\t0\t0\t0\ta radio interview\n"
+        "2.json\tmostly-true\tUnemployment fell every month last year.\teconomy\tjohn roe\t\t\trepublican\t"
+        "0\t0\t0\t1\t0\ta press release\n"
+        "3.json\tsorta\tA line with an unknown label.\tx\ty\t\t\t\t0\t0\t0\t0\t0\tz\n"
+        "short line\n")
+    return path
+
+
+def write_checkthat(path):
+    rows = [{"vclaim_id": "vclaim-pol-00001", "vclaim": "Wind turbines cause cancer.", "truth_label": "pants-fire",
+             "speaker": "A Politician", "date": "stated on April 2, 2019 in a speech.:",
+             "url": "/factchecks/2019/apr/03/a-politician/wind-turbines/", "title": "No, wind turbines do not"},
+            {"vclaim_id": "vclaim-sno-7-moon", "vclaim": "The moon landing was filmed in a studio.",
+             "title": "Moon landing hoax", "date": "12 July 2019", "page_url": "https://www.snopes.com/moon"},
+            {"vclaim_id": "vclaim-sno-8-empty"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows) + "not json\n")
+    return path
+
+
+def write_sharethefacts(folder):
+    folder.mkdir()
+    (folder / "organizations.jsonl").write_text(
+        json.dumps({"id": "1", "name": "PolitiFact"}) + "\n" + json.dumps({"id": "9", "name": "Test Org"}) + "\n")
+    facts = [
+        {"id": "1", "statement": "Kill them all!", "organization_id": "1", "testing": "f", "disabled": "f"},
+        {"id": "2", "statement": "Crime rose 40 percent in a year.", "organization_id": "1", "rating": "False",
+         "redirectURL": "https://www.politifact.com/crime", "date": "02/24/2016", "created_at": "2016-03-01 10:00:00",
+         "speaker": "Someone", "testing": "f", "disabled": "f"},
+        {"id": "3", "statement": "Crime rose 40 percent in a year.", "organization_id": "1", "rating": "False",
+         "testing": "f", "disabled": "f"},
+        {"id": "4", "statement": "A claim from the test organisation.", "organization_id": "9", "rating": "True",
+         "testing": "f", "disabled": "f"},
+        {"id": "5", "statement": "A claim marked as testing.", "organization_id": "1", "rating": "True",
+         "testing": "t", "disabled": "f"},
+    ]
+    (folder / "facts.jsonl").write_text("".join(json.dumps(f) + "\n" for f in facts))
+    return folder / "facts.jsonl"
+
+
+def test_claimreview_mapping_and_malformed_records_reported():
+    items = list(read_file(CLAIMREVIEW))
+    good = [i for i in items if isinstance(i, FactCheck)]
+    bad = [str(i) for i in items if isinstance(i, Problem)]
+    assert [g.claim for g in good] == ["Drinking hot tap water every hour cures the flu.",
+                                       "The city's water rates have not gone up since 2014.",
+                                       "Unemployment in the county fell to 3.9 percent last year.",
+                                       "Wind turbines cause cancer."]
+    first = good[0]
+    assert (first.verdict, first.publisher, first.speaker, first.date, first.claim_date) == \
+        ("False", "Example Fact Check", "Viral Facebook post", "2020-03-16", "2020-03-10")
+    assert good[1].verdict == "Mostly true" and good[1].publisher == "Riverside Checkers"  # textualRating, author list
+    assert good[2].verdict == "4/5"  # numeric rating only
+    assert good[3].url is None  # a javascript: URL never gets into the store
+    assert len(bad) == 4
+    assert any("no claimReviewed" in b for b in bad) and any("no reviewRating" in b for b in bad)
+    assert any("not a ClaimReview" in b for b in bad) and any("got str" in b for b in bad)
+
+
+def test_other_formats(tmp_path):
+    liar = list(read_file(write_liar(tmp_path / "train.tsv")))
+    assert [i.verdict for i in liar if isinstance(i, FactCheck)] == ["false", "mostly-true"]
+    assert sum(isinstance(i, Problem) for i in liar) == 2
+    ct = list(read_file(write_checkthat(tmp_path / "vclaims.jsonl")))
+    good = [i for i in ct if isinstance(i, FactCheck)]
+    assert good[0].publisher == "PolitiFact" and good[0].url.startswith("https://www.politifact.com/factchecks/")
+    assert good[0].claim_date == "2019-04-02" and good[1].publisher == "Snopes" and good[1].date == "2019-07-12"
+    assert sum(isinstance(i, Problem) for i in ct) == 2
+    stf = list(read_file(write_sharethefacts(tmp_path / "stf")))
+    good = [i for i in stf if isinstance(i, FactCheck)]
+    assert [g.claim for g in good] == ["Crime rose 40 percent in a year."] * 2  # the duplicate collapses in the store
+    assert good[0].claim_date == "2016-02-24" and good[0].date == "2016-03-01"
+    assert {str(p).split(": ", 1)[1] for p in stf if isinstance(p, Problem)} == \
+        {"empty or placeholder statement", "test record"}
+    assert detect_format(tmp_path / "train.tsv") == "liar"
+    assert detect_format(tmp_path / "vclaims.jsonl") == "checkthat"
+    assert detect_format(tmp_path / "stf" / "facts.jsonl") == "sharethefacts"
+    assert detect_format(CLAIMREVIEW) == "claimreview"
+
+
+def test_import_is_idempotent_and_search_finds_the_match(tmp_path):
+    store = tmp_path / "fc.duckdb"
+    first = import_files([CLAIMREVIEW, write_liar(tmp_path / "l.tsv"), write_sharethefacts(tmp_path / "stf")], store)
+    assert first.added == 7 and first.duplicates == 1
+    again = import_files([CLAIMREVIEW], store)
+    assert again.added == 0 and again.duplicates == 4
+    with FactCheckStore(store, read_only=True) as s:
+        assert s.count() == 7
+        stats = s.stats()
+    assert stats["publishers"]["PolitiFact"] == 3 and stats["sources"]["claimreview"] == 4
+    hits = search("Does drinking hot water cure the flu?", store, k=3)
+    assert hits[0]["claim"] == "Drinking hot tap water every hour cures the flu."
+    assert hits[0]["verdict"] == "False" and hits[0]["similarity"] > 0.5
+    assert all(h["similarity"] <= hits[0]["similarity"] for h in hits)
+    unrelated = search("The orchestra premiered a new symphony by a young composer.", store, k=1)
+    assert unrelated[0]["similarity"] < 0.5
+    lexical = search("wind turbines cancer", store, k=1, mode="lexical")
+    assert lexical[0]["claim"] == "Wind turbines cause cancer."
+
+
+def test_factchecks_cli(tmp_path):
+    store = tmp_path / "cli.duckdb"
+    result = run_cli("factchecks", "import", str(CLAIMREVIEW), "--store", str(store))
+    assert result.returncode == 0
+    err = result.stderr.decode()
+    assert "read 4 records: 4 added, 0 already in the store or repeated, 4 skipped as malformed" in err
+    assert "skipped" in err and "no claimReviewed" in err
+    result = run_cli("factchecks", "search", "wind turbines give people cancer", "--store", str(store),
+                     "--format", "json")
+    assert json.loads(result.stdout)[0]["verdict"] == "Pants on Fire"
+    result = run_cli("factchecks", "stats", "--store", str(store), "--format", "json")
+    assert json.loads(result.stdout)["records"] == 4
+    missing = run_cli("factchecks", "search", "x y z", "--store", str(tmp_path / "none.duckdb"))
+    assert missing.returncode == 2 and "no fact-check store" in missing.stderr.decode()
+    bad = run_cli("factchecks", "import", str(tmp_path / "nope.json"), "--store", str(store))
+    assert bad.returncode == 2

@@ -1,0 +1,176 @@
+"""unspin scan on fixtures written here: formats incl. a WARC built here, resume, a real SIGKILL,
+both engines (process pool and a Dask LocalCluster) giving identical rows, and the report."""
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from unspin.scan import scan
+from unspin.store.report import build_report, export_parquet
+from tests.conftest import run_cli
+
+TOPICS = ["water rates", "school budget", "bridge repairs", "library hours", "bus routes", "park cleanup"]
+
+
+def article(i: int, outlet_bait: bool = False) -> str:
+    topic = TOPICS[i % len(TOPICS)]
+    title = f"You Won't Believe the {topic.title()} Plan #{i}!" if outlet_bait else f"Council debates {topic} ({i})"
+    return (f"{title}\n\nThe council met on Tuesday to discuss {topic} for district {i}.\n"
+            f"According to the city clerk, the vote on item {i} was delayed.\n"
+            f"Officials said the cost would be reviewed. Share this with your friends!\n")
+
+
+def make_corpus(folder, n=40):
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"a{i:03d}.txt").write_text(article(i, outlet_bait=i % 3 == 0))
+    return folder
+
+
+def make_warc(path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        pages = {
+            "https://news.example.com/a": "<html><head><title>Mayor opens new bridge</title></head><body><article>"
+                                          "<p>The mayor opened the new bridge on Monday, officials said, after two "
+                                          "years of construction work on the river crossing.</p></article></body></html>",
+            "https://news.example.com/b": "<html><head><title>Storm closes schools</title></head><body><article>"
+                                          "<p>Schools across the county closed on Friday as the storm brought heavy "
+                                          "snow, according to the education department.</p></article></body></html>",
+            "https://news.example.com/empty": "<html><body><nav>Home</nav></body></html>",
+        }
+        for url, html in pages.items():
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode()),
+                                                          http_headers=headers))
+        img = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://news.example.com/x.png", "response",
+                                                      payload=io.BytesIO(b"\x89PNG..."), http_headers=img))
+    return path
+
+
+def table(store, sql):
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_scan_formats_failures_and_resume(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 12)
+    (corpus / "bad.txt").write_bytes(b"\x00\x00binary")
+    records = tmp_path / "records.jsonl"
+    records.write_text("".join(json.dumps({"title": f"Record {i}", "text": f"Body of record {i}. Officials said so.",
+                                           "outlet": "Wire", "published": f"2024-0{1 + i % 3}-10"}) + "\n"
+                               for i in range(5)) + "{broken\n")
+    warc = make_warc(tmp_path / "crawl.warc.gz")
+    store = tmp_path / "store.duckdb"
+    summary = scan([str(corpus), str(records), str(warc)], store, engine="inline", fast=True, progress="none")
+    assert (summary.analyzed, summary.failed) == (12 + 5 + 2, 3)
+    reasons = " ".join(r for _, r in summary.failures)
+    assert "binary file" in reasons and "invalid JSON" in reasons and "no article text" in reasons
+    assert table(store, "SELECT count(*) FROM documents")[0][0] == 19
+    assert table(store, "SELECT count(*) FROM failures")[0][0] == 3
+    urls = {r[0] for r in table(store, "SELECT url FROM documents WHERE url IS NOT NULL")}
+    assert urls == {"https://news.example.com/a", "https://news.example.com/b"}
+    again = scan([str(corpus), str(records), str(warc)], store, engine="inline", fast=True, progress="none")
+    assert (again.analyzed, again.skipped) == (0, 19)
+    assert table(store, "SELECT count(*) FROM runs")[0][0] == 2
+
+
+def _consistent(store, corpus_size):
+    docs = table(store, "SELECT count(*), count(DISTINCT doc_id) FROM documents")[0]
+    assert docs == (corpus_size, corpus_size), "every document exactly once"
+    orphans = table(store, "SELECT count(*) FROM spans WHERE doc_id NOT IN (SELECT doc_id FROM documents)")[0][0]
+    assert orphans == 0
+    # Each article of the fixture has exactly one engagement call and two attributions: nothing half-written.
+    per_doc = table(store, "SELECT d.doc_id, count(s.doc_id) FILTER (WHERE s.layer = 'engagement'), "
+                           "count(s.doc_id) FILTER (WHERE s.layer = 'attribution') "
+                           "FROM documents d LEFT JOIN spans s USING (doc_id) GROUP BY 1")
+    assert all(row[1:] == (1, 2) for row in per_doc), per_doc[:3]
+
+
+def test_scan_survives_sigkill_and_resumes_exactly_once(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 240)
+    store = tmp_path / "store.duckdb"
+    cmd = [sys.executable, "-m", "unspin", "scan", str(corpus), "--store", str(store), "--fast",
+           "--batch-size", "4", "--workers", "2", "--progress", "plain"]
+    kills = 0
+    for delay in (1.5, 2.0, 2.5, 3.0):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:  # wait until it has written something, then a little longer
+            line = proc.stderr.readline().decode()
+            if line.startswith("scan:") or proc.poll() is not None:
+                break
+        time.sleep(delay - 1.4)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        proc.stderr.close()
+    assert kills >= 1, "the scan finished before it could be killed; make the corpus larger"
+    final = subprocess.run(cmd, capture_output=True, timeout=300)
+    assert final.returncode == 0, final.stderr.decode()
+    _consistent(store, 240)
+    skipped = int(final.stderr.decode().split("skipped ")[1].split()[0])
+    assert skipped > 0  # the killed runs had done part of the work
+
+
+def test_local_and_dask_engines_give_identical_rows(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 16)
+    rows = {}
+    for engine in ("local", "dask"):
+        store = tmp_path / f"{engine}.duckdb"
+        summary = scan([str(corpus)], store, engine=engine, workers=2, batch_size=3, progress="none")
+        assert summary.analyzed == 16 and summary.failed == 0
+        rows[engine] = (
+            table(store, "SELECT doc_id, title, text, outlet, minhash FROM documents ORDER BY doc_id"),
+            table(store, 'SELECT doc_id, start, "end", layer, label, round(score, 6) FROM spans '
+                         'ORDER BY doc_id, start, "end", layer, label'),
+            table(store, "SELECT doc_id, name, round(value, 6) FROM scores ORDER BY doc_id, name"),
+            table(store, 'SELECT doc_id, start, "end", round(checkworthiness, 6), source FROM claims '
+                         'ORDER BY doc_id, start'),
+        )
+    assert rows["local"] == rows["dask"]
+    assert rows["local"][1], "the full pipeline found spans"
+
+
+def test_report_and_export(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    records = []
+    for i in range(24):
+        outlet = ["Daily <script>alert(1)</script>", "Evening Post", "Tiny Blog"][i % 3 if i < 22 else 2]
+        body = (f"The senator attacked the radical plan on Monday.\n"
+                f"The storm hit the coast on {['Monday', 'Tuesday'][i % 2]} and closed {i} schools.\n")
+        if i % 4 == 0:  # the same wire story in two outlets
+            body = "A wire story about the harbour fire that burned through three warehouses overnight near the docks."
+        records.append({"title": f"Story {i}", "text": body, "outlet": outlet,
+                        "published": f"2024-0{1 + i % 3}-1{i % 9}", "id": f"s{i}"})
+    (corpus / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    store = tmp_path / "store.duckdb"
+    scan([str(corpus)], store, engine="inline", fast=True, progress="none")
+    html = build_report(store, min_articles=5)
+    assert "<script>alert(1)</script>" not in html and "Daily &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for section in ("Propaganda techniques per outlet", "Clickbait headlines per outlet", "Over time",
+                    "Most frequent loaded terms", "Check-worthy claims repeated", "Near-duplicate stories"):
+        assert section in html
+    assert "2024-01" in html and "2024-03" in html  # the numbers behind the time chart
+    assert "<svg" in html and "http://" not in html.replace("http://www.w3.org", "")
+    assert "6 articles, 3 outlets: Story 0" in html  # the wire story, near-duplicated across outlets
+    out = export_parquet(store, tmp_path / "parquet")
+    assert {p.name for p in out} >= {"documents.parquet", "spans.parquet"}
+    assert duckdb.sql(f"SELECT count(*) FROM '{tmp_path / 'parquet' / 'documents.parquet'}'").fetchone()[0] == 24
+    result = run_cli("report", str(store), "-o", str(tmp_path / "r.html"))
+    assert result.returncode == 0 and (tmp_path / "r.html").exists()

@@ -1,0 +1,117 @@
+"""Fit the claim-matching re-ranker and measure lexical, semantic and hybrid retrieval.
+
+    python -m training.matcher
+
+Data: CheckThat! 2021/22 task 2A (tweets -> Snopes, 14,231 verified claims) and task 2B (debate
+sentences -> PolitiFact, 19,250 fact-checks). Queries are split 70/30 by id (data/splits/); the
+re-ranker (logistic regression over cosine, normalised BM25 and both reciprocal ranks) is fitted on
+the training queries of both tasks and written to src/unspin/models/minilm/reranker.json. The
+test queries are written as benchmark files to build/splits/claim-match-*/ for `unspin eval`.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from unspin.evaluation.match_tasks import clean_query, metrics, rank, read_claims, read_qrels, read_queries
+
+from . import splits
+
+OUT = splits.ROOT / "src" / "unspin" / "models" / "minilm" / "reranker.json"
+BUILD = splits.ROOT / "build" / "splits"
+TASKS = {
+    "2a": {"queries": "checkthat2022_task2a_en/train_queries.tsv", "claims": "checkthat2022_task2a_en/vclaims.jsonl",
+           "qrels": "checkthat2022_task2a_en/CT2022-Task2A-EN-Train_QRELs.tsv"},
+    "2b": {"queries": "checkthat2022_task2b_en/train_queries.tsv",
+           "claims": "checkthat2022_task2b_en/politifact-vclaims.jsonl.gz",
+           "qrels": "checkthat2022_task2b_en/CT2022-Task2B-EN-Train_QRELs.tsv"},
+}
+
+
+def load(task: str):
+    spec = TASKS[task]
+    queries = read_queries(splits.SHARED / spec["queries"])
+    qrels = read_qrels(splits.SHARED / spec["qrels"])
+    name = f"claim-match-{task}"
+    if not (splits.SPLITS / f"{name}.json").exists():
+        splits.save(name, splits.assign([q for q, _ in queries], {"test": 0.3, "train": 0.7}, f"{name}-v1"),
+                    f"CheckThat! task {task.upper()} training queries by id (salt {name}-v1)")
+    split = splits.load(name)
+    return queries, read_claims(splits.SHARED / spec["claims"]), qrels, split
+
+
+def materialize(task: str, queries, qrels, test_ids: set[str]) -> Path:
+    folder = BUILD / f"claim-match-{task}"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "queries.tsv", "w", encoding="utf-8") as handle:
+        handle.write("iclaim_id\ticlaim\n")
+        for qid, text in queries:
+            if qid in test_ids:
+                handle.write(f"{qid}\t{' '.join(text.split())}\n")
+    with open(folder / "test.qrels", "w", encoding="utf-8") as handle:
+        for qid in sorted(test_ids):
+            for vid in sorted(qrels.get(qid, ())):
+                handle.write(f"{qid}\t0\t{vid}\t1\n")
+    (folder / "claims.txt").write_text(str(splits.SHARED / TASKS[task]["claims"]) + "\n")
+    return folder
+
+
+def features(task: str, queries, claims, qrels, ids: set[str]):
+    from unspin.analyzers.models import sentence_encoder
+    from unspin.evaluation.match_tasks import claim_text, index_text
+    from unspin.factchecks.matcher import Matcher
+
+    enc = sentence_encoder()
+    cache = splits.ROOT / "build" / "features" / f"claims-{task}-{len(claims)}.npy"
+    if cache.exists():
+        vectors = np.load(cache)
+    else:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        vectors = enc.encode([claim_text(c) for c in claims])
+        np.save(cache, vectors)
+    matcher = Matcher.from_texts([c["vclaim_id"] for c in claims], [index_text(c) for c in claims], vectors)
+    chosen = [(q, t) for q, t in queries if q in ids]
+    texts = [clean_query(t) for _, t in chosen]
+    rows = matcher.candidates(texts, enc.encode(texts))
+    X, y = [], []
+    for (qid, _), cands in zip(chosen, rows):
+        for f in cands:
+            X.append(f.vector())
+            y.append(int(matcher.ids[f.index] in qrels.get(qid, ())))
+    return np.array(X), np.array(y), matcher, chosen, texts, enc
+
+
+def main() -> None:
+    X_all, y_all, report = [], [], {}
+    prepared = {}
+    for task in TASKS:
+        queries, claims, qrels, split = load(task)
+        materialize(task, queries, qrels, set(split["test"]))
+        X, y, *_ = features(task, queries, claims, qrels, set(split["train"]))
+        X_all.append(X)
+        y_all.append(y)
+        prepared[task] = (queries, claims, qrels, split)
+        print(f"{task}: {len(split['train'])} train / {len(split['test'])} test queries, "
+              f"{len(claims)} claims, {int(y.sum())} positives among {len(y)} candidates", flush=True)
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(np.vstack(X_all), np.concatenate(y_all))
+    reranker = {"weights": [float(w) for w in model.coef_[0]], "bias": float(model.intercept_[0]),
+                "features": ["cosine", "bm25 / best bm25 of the query", "1 / dense rank", "1 / bm25 rank"],
+                "trained_on": "CheckThat! 2022 task 2A and 2B training queries, 70% split (data/splits/)"}
+    OUT.write_text(json.dumps(reranker, indent=1) + "\n")
+    for task, (queries, claims, qrels, split) in prepared.items():
+        test = [(q, t) for q, t in queries if q in set(split["test"])]
+        test_qrels = {q: qrels[q] for q, _ in test if q in qrels}
+        report[task] = {}
+        for mode in ("lexical", "semantic", "hybrid"):
+            results = rank(test, claims, mode=mode, reranker=reranker)
+            run = {q: [c.id for c in hits] for (q, _), hits in zip(test, results)}
+            report[task][mode] = metrics(run, test_qrels)
+            print(f"  {task} {mode}: MAP@5 {report[task][mode]['map_at_5']:.4f}", flush=True)
+    (OUT.parent / "matching-metrics.json").write_text(json.dumps({"reranker": reranker, "test": report}, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
