@@ -7,7 +7,7 @@ TBIN := $(TRAIN_VENV)/bin
 SHARED ?= ../shared/data
 export UNSPIN_SHARED_DATA := $(abspath $(SHARED))
 
-.PHONY: demo test venv train-venv train train-propaganda eval eval-propaganda bench clean help
+.PHONY: demo test venv train-venv train train-propaganda train-encoder train-heads train-matcher eval bench clean help
 
 help:
 	@echo "make demo    - analyse the bundled example article (creates .venv)"
@@ -43,18 +43,21 @@ train-venv: $(TBIN)/.installed
 train-propaganda: train-venv
 	$(TBIN)/python -m training.propaganda
 
-train: train-propaganda
+train-encoder: train-venv
+	$(TBIN)/python -m training.sentence_encoder
 
-eval-propaganda: venv
-	$(BIN)/python -m training.materialize ptc
-	$(BIN)/unspin eval predict ptc-si build/splits/ptc-test/articles -o build/eval/ptc-si.txt
-	$(BIN)/unspin eval score ptc-si build/splits/ptc-test/articles build/eval/ptc-si.txt
-	$(BIN)/unspin eval predict ptc-flc build/splits/ptc-test/articles -o build/eval/ptc-flc.txt
-	$(BIN)/unspin eval score ptc-flc build/splits/ptc-test/articles build/eval/ptc-flc.txt
-	$(BIN)/unspin eval predict ptc-tc build/splits/ptc-test/articles --spans build/splits/ptc-test/task-flc-tc.labels -o build/eval/ptc-tc.txt
-	$(BIN)/unspin eval score ptc-tc build/splits/ptc-test/articles build/eval/ptc-tc.txt
+train-heads: train-venv
+	$(TBIN)/python -m training.heads
 
-eval: eval-propaganda
+train-matcher: train-venv
+	$(TBIN)/python -m training.matcher
+
+# The order matters: the heads read the propaganda encoder's vectors.
+train: train-propaganda train-encoder train-heads train-matcher
+
+eval: venv
+	$(BIN)/python -m training.materialize
+	$(BIN)/python benchmarks/eval_all.py
 
 bench: venv
 	$(BIN)/python benchmarks/bench_analyze.py --corpus $(SHARED)/bbc_news/bbc

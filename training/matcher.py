@@ -6,13 +6,11 @@ Data: CheckThat! 2021/22 task 2A (tweets -> Snopes, 14,231 verified claims) and 
 sentences -> PolitiFact, 19,250 fact-checks). Queries are split 70/30 by id (data/splits/); the
 re-ranker (logistic regression over cosine, normalised BM25 and both reciprocal ranks) is fitted on
 the training queries of both tasks and written to src/unspin/models/minilm/reranker.json. The
-test queries are written as benchmark files to build/splits/claim-match-*/ for `unspin eval`.
+test queries are written as benchmark files by `python -m training.materialize claim-match`.
 """
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
@@ -21,7 +19,6 @@ from unspin.evaluation.match_tasks import clean_query, metrics, rank, read_claim
 from . import splits
 
 OUT = splits.ROOT / "src" / "unspin" / "models" / "minilm" / "reranker.json"
-BUILD = splits.ROOT / "build" / "splits"
 TASKS = {
     "2a": {"queries": "checkthat2022_task2a_en/train_queries.tsv", "claims": "checkthat2022_task2a_en/vclaims.jsonl",
            "qrels": "checkthat2022_task2a_en/CT2022-Task2A-EN-Train_QRELs.tsv"},
@@ -32,31 +29,12 @@ TASKS = {
 
 
 def load(task: str):
+    from .materialize import claim_match_split
+
     spec = TASKS[task]
     queries = read_queries(splits.SHARED / spec["queries"])
     qrels = read_qrels(splits.SHARED / spec["qrels"])
-    name = f"claim-match-{task}"
-    if not (splits.SPLITS / f"{name}.json").exists():
-        splits.save(name, splits.assign([q for q, _ in queries], {"test": 0.3, "train": 0.7}, f"{name}-v1"),
-                    f"CheckThat! task {task.upper()} training queries by id (salt {name}-v1)")
-    split = splits.load(name)
-    return queries, read_claims(splits.SHARED / spec["claims"]), qrels, split
-
-
-def materialize(task: str, queries, qrels, test_ids: set[str]) -> Path:
-    folder = BUILD / f"claim-match-{task}"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "queries.tsv", "w", encoding="utf-8") as handle:
-        handle.write("iclaim_id\ticlaim\n")
-        for qid, text in queries:
-            if qid in test_ids:
-                handle.write(f"{qid}\t{' '.join(text.split())}\n")
-    with open(folder / "test.qrels", "w", encoding="utf-8") as handle:
-        for qid in sorted(test_ids):
-            for vid in sorted(qrels.get(qid, ())):
-                handle.write(f"{qid}\t0\t{vid}\t1\n")
-    (folder / "claims.txt").write_text(str(splits.SHARED / TASKS[task]["claims"]) + "\n")
-    return folder
+    return queries, read_claims(splits.SHARED / spec["claims"]), qrels, claim_match_split(task, queries)
 
 
 def features(task: str, queries, claims, qrels, ids: set[str]):
@@ -89,7 +67,6 @@ def main() -> None:
     prepared = {}
     for task in TASKS:
         queries, claims, qrels, split = load(task)
-        materialize(task, queries, qrels, set(split["test"]))
         X, y, *_ = features(task, queries, claims, qrels, set(split["train"]))
         X_all.append(X)
         y_all.append(y)

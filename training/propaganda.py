@@ -183,7 +183,10 @@ def train_step(net: Net, batch, span_cache, optimizer, scheduler, span_weight: f
     return loss.item()
 
 
-def evaluate(model: PropagandaModel, articles: list[Article], thresholds=(0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)):
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+def evaluate(model: PropagandaModel, articles: list[Article], thresholds=THRESHOLDS):
     """SI F1 per threshold and TC micro-F1 on gold spans, with the runtime decoding code."""
     encs = model.encode([a.text for a in articles], [a.sentences for a in articles])
     gold_si = [Annotation(a.id, "propaganda", s, e) for a in articles for s, e in a.si]
@@ -215,7 +218,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="tiny run to check the recipe")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--tune-only", action="store_true",
+                        help="only redo the dev-split tuning (thresholds, calibration) of the shipped model")
     args = parser.parse_args()
+    if args.tune_only:
+        base = base_model_path()
+        tune_on_dev(args.out, load_articles(ptc_split()["dev"], load_tokenizer(Path(base) / "tokenizer.json")))
+        return
 
     torch.manual_seed(args.seed)
     random.seed(args.seed)

@@ -142,6 +142,7 @@ class Analysis:
                        url=meta.get("url"), outlet=meta.get("outlet"),
                        published=meta.get("published"), author=meta.get("author"))
         doc.language = meta.get("language")
+        doc.outlet_rating = meta.get("outlet_rating")
         analysis = cls(document=doc, scores=dict(data.get("scores", {})),
                        warnings=list(data.get("warnings", [])), models=dict(data.get("models", {})),
                        timings_ms=dict(data.get("timings_ms", {})))

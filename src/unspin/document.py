@@ -33,6 +33,7 @@ class Document:
     author: str | None = None
     source: str | None = None  # where it was read from (path, "<stdin>", "file.jsonl:3")
     language: str | None = None  # filled by the pipeline's language step
+    outlet_rating: dict | None = None  # third-party outlet-level context (analyzers/outlet.py)
     text: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -56,7 +57,7 @@ class Document:
         return 0, len(self.title)
 
     def metadata(self) -> dict:
-        return {
+        meta = {
             "id": self.id,
             "title": self.title,
             "text": self.text,
@@ -66,6 +67,9 @@ class Document:
             "language": self.language,
             "author": self.author,
         }
+        if self.outlet_rating:
+            meta["outlet_rating"] = dict(self.outlet_rating)
+        return meta
 
 
 @dataclass(frozen=True)

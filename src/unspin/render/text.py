@@ -58,6 +58,10 @@ def _header(analysis: Analysis) -> Panel:
                         doc.language and f"language: {doc.language}", doc.url) if x]
     if meta:
         lines.append("\n" + " · ".join(meta), style="dim")
+    if doc.outlet_rating:
+        r = doc.outlet_rating
+        lines.append(f"\nOutlet context: {r['domain']} is rated {r['rating']:.2f} on {r['scale']} by {r['source']} "
+                     "(a third-party, outlet-level rating, not part of this article's scores)", style="dim italic")
     return Panel(lines, title="unspin", title_align="left", border_style="dim")
 
 
