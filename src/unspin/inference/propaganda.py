@@ -115,6 +115,10 @@ class PropagandaModel:
         self.config = config
         self.labels: list[str] = config["labels"]
         self.threshold: float = config.get("threshold", 0.5)
+        # Decoding, tuned on the dev split: join spans closer than merge_gap characters within a
+        # line, then drop spans shorter than min_chars (fragments that cost precision).
+        self.merge_gap: int = int(config.get("merge_gap", 0))
+        self.min_chars: int = int(config.get("min_chars", 2))
         self.max_tokens: int = config.get("max_tokens", 254)
         self.batch_size: int = config.get("batch_size", 8)
 
@@ -173,14 +177,15 @@ class PropagandaModel:
                 run = [t] if on else []
             if run:
                 spans.append(self._run_span(enc.text, window, p_prop, run))
-        return _merge_touching([s for s in spans if s[1] - s[0] >= 2])
+        merged = _merge_touching(spans, enc.text, self.merge_gap)
+        return [s for s in merged if s[1] - s[0] >= max(2, self.min_chars)]
 
     @staticmethod
     def _run_span(text: str, window: Window, p_prop: np.ndarray, run: list[int]) -> tuple[int, int, float]:
         start, end = int(window.offsets[run[0], 0]), int(window.offsets[run[-1], 1])
-        while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-            start -= 1  # widen to whole words: the tagger works on word pieces
-        while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        while start > 0 and _in_word(text, start - 1) and text[start].isalnum():
+            start -= 1  # widen to whole words (hyphenated ones too): the tagger works on word pieces
+        while end < len(text) and _in_word(text, end) and text[end - 1].isalnum():
             end += 1
         return start, end, float(p_prop[run].mean())
 
@@ -240,11 +245,12 @@ def sentence_vectors(enc: Encoded, sentences: Sequence[tuple[int, int]]) -> np.n
     return sums / np.maximum(counts, 1.0)[:, None]
 
 
-def _merge_touching(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
-    """Merge spans that overlap after word widening (keeps the output free of overlaps)."""
+def _merge_touching(spans: list[tuple[int, int, float]], text: str, gap: int = 0) -> list[tuple[int, int, float]]:
+    """Merge spans that overlap after word widening, or lie within ``gap`` characters of each
+    other on the same line (so the output never has overlapping spans)."""
     out: list[list] = []
     for start, end, p in sorted(spans):
-        if out and start < out[-1][1]:
+        if out and (start < out[-1][1] or (start - out[-1][1] <= gap and "\n" not in text[out[-1][1]:start])):
             prev = out[-1]
             w1, w2 = prev[1] - prev[0], end - start
             prev[2] = (prev[2] * w1 + p * w2) / (w1 + w2)
@@ -252,6 +258,14 @@ def _merge_touching(spans: list[tuple[int, int, float]]) -> list[tuple[int, int,
         else:
             out.append([start, end, p])
     return [(a, b, p) for a, b, p in out]
+
+
+def _in_word(text: str, i: int) -> bool:
+    """A letter or digit, or a hyphen/apostrophe between two of them ("Washington-style")."""
+    ch = text[i]
+    if ch.isalnum():
+        return True
+    return ch in "-'’" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
 
 
 def _logit(p: float) -> float:

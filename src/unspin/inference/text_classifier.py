@@ -72,7 +72,10 @@ class TextClassifier:
                 contribution = v * self.coef[start + j]
                 if contribution > 0:
                     found[names[j]] = max(found.get(names[j], 0.0), contribution)
-        ranked = sorted(found.items(), key=lambda kv: -kv[1])
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        ranked = sorted(((t, c) for t, c in found.items() if not set(t.split()) <= ENGLISH_STOP_WORDS),
+                        key=lambda kv: -kv[1])
         chosen: list[str] = []
         for term, _ in ranked:  # skip an n-gram contained in one already chosen
             if not any(term in c or c in term for c in chosen):

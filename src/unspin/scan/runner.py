@@ -6,7 +6,9 @@ the batches in flight, and the next run picks them up again: every document ends
 """
 from __future__ import annotations
 
+import queue
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import InputError
 from ..ingest import Limits, read_inputs
-from ..store.db import CorpusStore
+from ..store.db import CorpusStore, fill_text
 from .engines import make_engine
 
 
@@ -42,22 +44,36 @@ class ScanSummary:
 def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers: int | None = None,
          scheduler: str | None = None, analyzers: Sequence[str] | None = None, fast: bool = False,
          batch_size: int = 16, limits: Limits | None = None, progress: str = "auto") -> ScanSummary:
-    from ..pipeline import Pipeline
+    from ..pipeline import resolve
 
     started = time.perf_counter()
-    probe = Pipeline(list(analyzers) if analyzers else None, fast=fast)  # validates names, gives versions
-    config = (tuple(probe.names), fast, batch_size)
+    # Names are validated here, but no model is loaded in this process: workers load their own
+    # (a process forked after onnxruntime made its thread pools must not use them).
+    names = resolve(list(analyzers) if analyzers else None, fast=fast)
+    _warm_shared_state()
+    config = (tuple(names), fast, batch_size)
     summary = ScanSummary()
     store = CorpusStore(store_path)
+    models: dict[str, str] = {}
     try:
         known = store.known_ids()
-        summary.run_id = store.start_run(engine, probe.names, probe.versions, inputs)
+        summary.run_id = store.start_run(engine, names, {}, inputs)
         pending_failures: list[tuple[str, str]] = []
+        texts: dict[str, str] = {}
+
+        lock = threading.Lock()  # the reader (this thread) and the writer thread both record failures
 
         def fail(where: str, reason: str) -> None:
-            summary.failed += 1
-            summary.failures.append((where, reason))
-            pending_failures.append((where, reason))
+            with lock:
+                summary.failed += 1
+                summary.failures.append((where, reason))
+                pending_failures.append((where, reason))
+
+        def take_failures() -> list[tuple[str, str]]:
+            with lock:
+                taken = list(pending_failures)
+                pending_failures.clear()
+            return taken
 
         def batches() -> Iterator[list[Document]]:
             batch: list[Document] = []
@@ -69,6 +85,7 @@ def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers
                     summary.skipped += 1
                     continue
                 known.add(item.doc_id)
+                texts[item.doc_id] = item.text  # until its row comes back from a worker
                 batch.append(item)
                 if len(batch) >= batch_size:
                     yield batch
@@ -77,20 +94,59 @@ def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers
                 yield batch
 
         reporter = _Progress(progress, _estimate(inputs))
-        for rows, failures in make_engine(engine, workers, scheduler).run(batches(), config):
-            summary.analyzed += store.write(rows, summary.run_id)
-            for where, reason in failures:
-                fail(where, reason)
-            store.record_failures(summary.run_id, pending_failures)
-            pending_failures.clear()
-            reporter.update(summary)
-        store.record_failures(summary.run_id, pending_failures)
+        # Writing happens on a thread of its own, so the DuckDB transaction of one batch overlaps
+        # with waiting for the next; the queue is short, so memory stays flat.
+        results: queue.Queue = queue.Queue(maxsize=4)
+        errors: list[BaseException] = []
+
+        def writer() -> None:
+            while (item := results.get()) is not None:
+                if errors:
+                    continue  # drain after a failure; the scan stops below
+                rows, failures = item
+                try:
+                    added = store.write(rows, summary.run_id)
+                    with lock:
+                        summary.analyzed += added
+                    for where, reason in failures:
+                        fail(where, reason)
+                    store.record_failures(summary.run_id, take_failures())
+                    reporter.update(summary)
+                except BaseException as exc:  # noqa: BLE001 - re-raised in the scan's thread
+                    errors.append(exc)
+
+        thread = threading.Thread(target=writer, name="unspin-store-writer", daemon=True)
+        thread.start()
+        try:
+            for rows, failures in make_engine(engine, workers, scheduler).run(batches(), config):
+                if errors:
+                    break
+                rows = [fill_text(r, texts.pop(r["document"]["doc_id"])) for r in rows]
+                for r in rows:
+                    models.update(r["models"])
+                results.put((rows, failures))
+        finally:
+            results.put(None)
+            thread.join()
+        if errors:
+            raise errors[0]
+        store.record_failures(summary.run_id, take_failures())
         summary.seconds = time.perf_counter() - started
-        store.finish_run(summary.run_id, summary.analyzed, summary.skipped, summary.failed)
+        store.finish_run(summary.run_id, summary.analyzed, summary.skipped, summary.failed, models)
         reporter.close(summary)
     finally:
         store.close()
     return summary
+
+
+def _warm_shared_state() -> None:
+    """Load the model-free shared state (spaCy's tokenizer, the language identifier) before the
+    pool forks, so workers start with it instead of loading it each."""
+    from ..language import _identifier
+    from ..segment import _nlp
+
+    _nlp()
+    _identifier()
 
 
 def _estimate(inputs: Sequence[str]) -> int | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import zlib
 
 from ..document import Document
 from ..store.db import analysis_row
@@ -36,13 +37,15 @@ def minhash(text: str) -> list[int]:
 
     words = _WORD.findall(text.lower())
     shingles = {" ".join(words[i:i + 5]).encode() for i in range(max(1, len(words) - 4))}
-    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME)
+    # CRC-32 of each shingle: 4x cheaper than datasketch's default SHA-1, and plenty for LSH.
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME, hashfunc=zlib.crc32)
     m.update_batch(list(shingles))
     return [int(v) for v in m.hashvalues]
 
 
 def analyze_batch(docs: list[Document], config: tuple) -> tuple[list[dict], list[tuple[str, str]]]:
-    """Rows for the store, and (where, reason) for documents that failed to analyse."""
+    """Rows for the store (without the texts, which the writer still has), and (where, reason)
+    for documents that failed to analyse."""
     pipeline = _pipeline(config)
     try:
         analyses = pipeline.analyze_batch(docs)
@@ -50,8 +53,8 @@ def analyze_batch(docs: list[Document], config: tuple) -> tuple[list[dict], list
         rows, failures = [], []
         for doc in docs:
             try:
-                rows.append(analysis_row(pipeline.analyze_batch([doc])[0], minhash(doc.text)))
+                rows.append(analysis_row(pipeline.analyze_batch([doc])[0], minhash(doc.text), with_text=False))
             except Exception as exc:  # noqa: BLE001 - reported per document, the scan goes on
                 failures.append((doc.source or doc.id or "?", f"analysis failed: {type(exc).__name__}: {exc}"))
         return rows, failures
-    return [analysis_row(a, minhash(a.text)) for a in analyses], []
+    return [analysis_row(a, minhash(a.text), with_text=False) for a in analyses], []

@@ -73,9 +73,10 @@ class CorpusStore:
                          [run_id, now(), engine, ",".join(analyzers), json.dumps(models), json.dumps(list(inputs))])
         return run_id
 
-    def finish_run(self, run_id: str, analyzed: int, skipped: int, failed: int) -> None:
-        self.con.execute("UPDATE runs SET finished = ?, analyzed = ?, skipped = ?, failed = ? WHERE run_id = ?",
-                         [now(), analyzed, skipped, failed, run_id])
+    def finish_run(self, run_id: str, analyzed: int, skipped: int, failed: int, models: dict | None = None) -> None:
+        self.con.execute("UPDATE runs SET finished = ?, analyzed = ?, skipped = ?, failed = ?, "
+                         "models = coalesce(?, models) WHERE run_id = ?",
+                         [now(), analyzed, skipped, failed, json.dumps(models) if models else None, run_id])
 
     def record_failures(self, run_id: str, failures: Sequence[tuple[str, str]]) -> None:
         if failures:
@@ -112,35 +113,54 @@ class CorpusStore:
         spans = pa.Table.from_pylist([s for r in fresh for s in r["spans"]], schema=_SPAN_SCHEMA())
         claims = pa.Table.from_pylist([c for r in fresh for c in r["claims"]], schema=_CLAIM_SCHEMA())
         scores = pa.Table.from_pylist([s for r in fresh for s in r["scores"]], schema=_SCORE_SCHEMA())
+        tables = {"docs": docs, "spans": spans, "claims": claims, "scores": scores}
+        try:
+            return self._insert(tables, anti_join=False)
+        except Exception as exc:  # a document already in the store: take the careful path
+            if "constraint" not in str(exc).lower():
+                raise
+            return self._insert(tables, anti_join=True)
+
+    def _insert(self, tables: dict, anti_join: bool) -> int:
+        """One transaction. The scan already skips known documents, so the plain path inserts
+        everything; ``anti_join`` keeps only documents not yet in the store (and their rows)."""
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            con.register("incoming_docs", docs)
-            con.execute("CREATE OR REPLACE TEMP TABLE new_docs AS "
-                        "SELECT d.* FROM incoming_docs d ANTI JOIN documents USING (doc_id)")
-            added = con.execute("SELECT count(*) FROM new_docs").fetchone()[0]
-            con.execute("INSERT INTO documents BY NAME SELECT * FROM new_docs")
-            for name, table in (("spans", spans), ("claims", claims), ("scores", scores)):
+            for name, table in tables.items():
                 con.register(f"incoming_{name}", table)
-                con.execute(f"INSERT INTO {name} BY NAME SELECT t.* FROM incoming_{name} t "
-                            "SEMI JOIN new_docs USING (doc_id)")
-            con.execute("DROP TABLE new_docs")
+            if anti_join:
+                con.execute("CREATE OR REPLACE TEMP TABLE new_docs AS "
+                            "SELECT d.* FROM incoming_docs d ANTI JOIN documents USING (doc_id)")
+                source, keep = "new_docs", " SEMI JOIN new_docs USING (doc_id)"
+            else:
+                source, keep = "incoming_docs", ""
+            added = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+            con.execute(f"INSERT INTO documents BY NAME SELECT * FROM {source}")
+            for name in ("spans", "claims", "scores"):
+                con.execute(f"INSERT INTO {name} BY NAME SELECT t.* FROM incoming_{name} t{keep}")
+            if anti_join:
+                con.execute("DROP TABLE new_docs")
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
         finally:
-            for name in ("docs", "spans", "claims", "scores"):
+            for name in tables:
                 con.unregister(f"incoming_{name}")
         return added
 
 
-def analysis_row(analysis: Analysis, minhash: list[int] | None = None) -> dict:
-    """A plain, picklable record of one analysis (what workers send back to the writer)."""
+def analysis_row(analysis: Analysis, minhash: list[int] | None = None, with_text: bool = True) -> dict:
+    """A plain, picklable record of one analysis (what workers send back to the writer).
+
+    ``with_text=False`` leaves the document text and span texts out (``None``): the scan's writer
+    still holds the document and fills them in with :func:`fill_text`, so the text crosses the
+    process boundary once instead of twice."""
     doc = analysis.document
     doc_id = doc.doc_id
     text = analysis.text
-    return {
+    row = {
         "document": {"doc_id": doc_id, "id": doc.id, "title": doc.title, "text": text, "url": doc.url,
                      "outlet": doc.outlet, "published": doc.published, "language": doc.language,
                      "author": doc.author, "source": doc.source, "words": len(text.split()),
@@ -156,6 +176,19 @@ def analysis_row(analysis: Analysis, minhash: list[int] | None = None) -> dict:
         "scores": [{"doc_id": doc_id, "name": k, "value": float(v)} for k, v in analysis.scores.items()],
         "models": dict(analysis.models),
     }
+    if not with_text:
+        row["document"]["text"] = None
+        for span in row["spans"]:
+            span["text"] = None
+    return row
+
+
+def fill_text(row: dict, text: str) -> dict:
+    """Put back what ``analysis_row(with_text=False)`` left out."""
+    row["document"]["text"] = text
+    for span in row["spans"]:
+        span["text"] = text[span["start"]:span["end"]]
+    return row
 
 
 def _SPAN_SCHEMA():
