@@ -75,4 +75,6 @@ def test_size_limit_flag_and_environment(tmp_path):
 def test_analyzers_command_lists_registry():
     result = run_cli("analyzers")
     names = [line.split()[0] for line in result.stdout.decode().splitlines()]
-    assert names[:3] == ["headline", "engagement", "attribution"]
+    assert names == ["outlet", "headline", "engagement", "attribution", "encoder", "propaganda", "claims",
+                     "clickbait", "bias", "hyperpartisan", "manipulation"]
+    assert "rules" in result.stdout.decode() and "model" in result.stdout.decode()

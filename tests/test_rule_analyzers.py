@@ -117,3 +117,17 @@ def test_attribution_resolves_he_said_to_the_last_named_person():
         "Headline\n\nMayor Ana Ruiz said the budget was balanced.\nThe deficit is gone, she said.\n"))
     assert [a.source for a in analysis.attributions] == ["Mayor Ana Ruiz", "Mayor Ana Ruiz"]
     assert [s.label for s in analysis.spans_in("attribution")] == ["reported-speech", "reported-speech"]
+
+
+def test_claim_attribution_runs_over_a_quotation_but_not_past_stray_quote_marks():
+    from unspin.analyzers.claims import attribution_for
+
+    analysis = Pipeline(["attribution"])(parse_text(
+        'Headline\n\n"The plant will close in March. Hundreds of jobs will go," the mayor said.\n'
+        'Critics "> called it a disaster for hardworking families.\n'
+        'According to the city clerk, the vote was delayed.\n'))
+    texts = [analysis.sentence_text(i) for i in range(len(analysis.sentences))]
+    first = texts.index('"The plant will close in March.')
+    assert attribution_for(analysis, first).source == "the mayor"
+    critics = next(i for i, t in enumerate(texts) if t.startswith("Critics"))
+    assert attribution_for(analysis, critics) is None

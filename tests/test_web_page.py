@@ -49,9 +49,10 @@ def test_paste_analyse_highlight_toggle_panel_and_nothing_executes(browser, serv
     page.click("#analyze")
     page.wait_for_selector("#result [data-unspin-report] mark.hl", timeout=60_000)
 
-    # Highlights for each layer the article has, and the payloads are inert text.
-    for layer in ("headline", "engagement", "attribution"):
-        assert page.locator(f"#result mark.l-{layer}").count() > 0, layer
+    # Highlights for each layer the article has (a mark shows the top layer of those it covers),
+    # and the payloads are inert text.
+    for layer in ("headline", "engagement", "attribution", "propaganda"):
+        assert page.locator(f"#result mark[data-layers~={layer}]").count() > 0, layer
     assert page.locator("#result script, #result img, #result svg mark, #result iframe").count() == 0
     assert "<script>alert(\"body\")</script>" in page.inner_text("#result .article")
 
@@ -61,6 +62,12 @@ def test_paste_analyse_highlight_toggle_panel_and_nothing_executes(browser, serv
     assert page.locator("#result mark.l-engagement").count() == 0
     page.check("#result input[data-layer-toggle=engagement]")
     assert page.locator("#result mark.l-engagement").count() == engagement_marks
+    # Hiding the propaganda layer reveals the headline cues it covered.
+    shown = page.locator("#result mark.l-headline").count()
+    page.uncheck("#result input[data-layer-toggle=propaganda]")
+    assert page.locator("#result mark.l-propaganda").count() == 0
+    assert page.locator("#result mark.l-headline").count() >= shown
+    page.check("#result input[data-layer-toggle=propaganda]")
 
     # Clicking a highlight opens the panel with the label, score and explanation.
     page.locator("#result mark.l-engagement").first.click()

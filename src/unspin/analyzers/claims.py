@@ -77,16 +77,20 @@ class ClaimsAnalyzer(Analyzer):
 
 
 def attribution_for(analysis: Analysis, sentence: int) -> Attribution | None:
-    """The attribution of a sentence: a cue inside it, else a cue in the next sentence that closes
-    a quotation this sentence opens ("... the plan," she said.), else None (unattributed)."""
+    """The attribution of a sentence: a cue inside it, else -- when the sentence opens a quotation
+    that the next sentence closes before its cue ('"The plan failed. It cost millions," she
+    said.') -- that cue, else None (unattributed)."""
     here = [a for a in analysis.attributions if a.sentence == sentence]
     if here:
         return here[0]
     text = analysis.sentence_text(sentence)
-    if len(_QUOTE.findall(text)) % 2 == 1 and sentence + 1 < len(analysis.sentences):
-        following = [a for a in analysis.attributions if a.sentence == sentence + 1]
-        if following:
-            return following[0]
+    if (text[:1] in "\"“" and len(_QUOTE.findall(text)) % 2 == 1
+            and sentence + 1 < len(analysis.sentences)):
+        nxt = analysis.sentences[sentence + 1]
+        for a in analysis.attributions:
+            closing = analysis.text.find("\"", nxt.start, a.start), analysis.text.find("”", nxt.start, a.start)
+            if a.sentence == sentence + 1 and max(closing) >= 0:
+                return a
     return None
 
 

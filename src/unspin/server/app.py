@@ -149,13 +149,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     static = Path(str(resources.files("unspin.server").joinpath("static")))
     assets = Path(str(resources.files("unspin.render").joinpath("assets")))
     app.mount("/static/report", StaticFiles(directory=assets), name="report-assets")
+    _install_docs(app)  # mounts /static/swagger, which must come before the /static catch-all
     app.mount("/static", StaticFiles(directory=static), name="static")
 
     @app.get("/", include_in_schema=False)
     async def index():
         return HTMLResponse((static / "index.html").read_text(encoding="utf-8"))
 
-    _install_docs(app)
     if settings.store:
         from .store_pages import install_store_pages
 

@@ -39,6 +39,10 @@
       item.classList.add("active");
       var entry = document.createElement("div");
       entry.className = "panel-entry";
+      var layer = document.createElement("p");
+      layer.className = "layer muted";
+      layer.textContent = item.getAttribute("data-layer-title") || "";
+      entry.appendChild(layer);
       ["label", "definition", "score", "explanation"].forEach(function (field) {
         var src = item.querySelector("[data-field='" + field + "']");
         if (src && src.textContent) {

@@ -1,0 +1,119 @@
+"""Calibration of the shipped scores on held-out data: expected calibration error (10 equal-width
+bins) and the reliability table behind it, plus an SVG reliability plot per score.
+
+    python benchmarks/calibration.py        # after `python -m training.materialize`
+
+* propaganda span scores, on the PTC test split: the event is "at least half of the span lies in
+  gold spans of the same technique" (the definition the calibration was fitted for, on dev);
+* clickbait, bias, check-worthiness, hyperpartisan probabilities, from the `unspin eval` prediction
+  files in build/eval (run benchmarks/eval_all.py first).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "build" / "eval"
+SPLITS = ROOT / "build" / "splits"
+SHARED = Path(__import__("os").environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> tuple[float, list[dict]]:
+    edges = np.linspace(0, 1, bins + 1)
+    rows, ece = [], 0.0
+    for lo, hi in zip(edges, edges[1:]):
+        mask = (p >= lo) & ((p < hi) if hi < 1 else (p <= hi))
+        if mask.any():
+            ece += mask.mean() * abs(p[mask].mean() - y[mask].mean())
+            rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": int(mask.sum()), "predicted": round(float(p[mask].mean()), 3),
+                         "observed": round(float(y[mask].mean()), 3)})
+    return float(ece), rows
+
+
+def propaganda() -> tuple[np.ndarray, np.ndarray]:
+    from unspin.evaluation.ptc import article_document, read_articles, read_labels
+    from unspin.pipeline import Pipeline
+
+    folder = SPLITS / "ptc-test"
+    gold = defaultdict(list)
+    for a in read_labels(folder / "task-flc-tc.labels", with_technique=True):
+        gold[a.article].append(a)
+    articles = read_articles(folder / "articles")
+    docs = {aid: article_document(aid, raw) for aid, raw in articles.items()}
+    y, p = [], []
+    for (aid, (doc, shift)), analysis in zip(docs.items(), Pipeline(["propaganda"]).analyze(d for d, _ in docs.values())):
+        for s in analysis.spans_in("propaganda"):
+            start, end = s.start - shift, s.end - shift
+            covered = max([max(0, min(end, g.end) - max(start, g.start)) for g in gold[aid] if g.technique == s.label],
+                          default=0)
+            y.append(float(covered >= 0.5 * (end - start)))
+            p.append(s.score)
+    return np.array(y), np.array(p)
+
+
+def from_predictions() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    out = {}
+    results = json.loads((OUT / "results.json").read_text())
+    files = {p.name.split("-")[0]: p for p in OUT.glob("*.pred")}
+    if "clickbait" in results and "clickbait" in files:
+        gold = [json.loads(l) for l in (SPLITS / "clickbait-test" / "headlines.jsonl").read_text().splitlines()]
+        pred = [json.loads(l) for l in files["clickbait"].read_text().splitlines()]
+        out["clickbait"] = (np.array([g["label"] for g in gold], float), np.array([x["prob"] for x in pred]))
+    if "bias" in results and "bias" in files:
+        gold = [json.loads(l) for l in (SPLITS / "bias-test" / "babe.jsonl").read_text().splitlines()]
+        pred = [json.loads(l) for l in files["bias"].read_text().splitlines()]
+        out["bias"] = (np.array([g["label_bias"] == "Biased" for g in gold], float), np.array([x["prob"] for x in pred]))
+    if "checkworthy" in files:
+        from unspin.evaluation.readers import read_checkworthy
+
+        gold = {r.id: r.label == "Yes" for r in read_checkworthy(SHARED / "checkthat2024_task1_en" / "CT24_checkworthy_english_dev-test.tsv")}
+        rows = [l.split("\t") for l in files["checkworthy"].read_text().splitlines()]
+        out["checkworthy"] = (np.array([gold[r[0]] for r in rows], float), np.array([float(r[1]) for r in rows]))
+    if "hyperpartisan" in files:
+        from unspin.evaluation.readers import read_semeval_truth
+
+        truth = read_semeval_truth(SPLITS / "hyperpartisan-test" / "ground-truth-test.xml")
+        rows = [l.split() for l in files["hyperpartisan"].read_text().splitlines()]
+        out["hyperpartisan"] = (np.array([truth[r[0]] for r in rows], float), np.array([float(r[2]) for r in rows]))
+    return out
+
+
+def svg(name: str, rows: list[dict], size: int = 220) -> str:
+    pad = 30
+    scale = size - 2 * pad
+    dots = "".join(f'<circle cx="{pad + r["predicted"] * scale:.1f}" cy="{size - pad - r["observed"] * scale:.1f}" '
+                   f'r="{2 + min(8, r["n"] ** 0.5 / 3):.1f}" fill="#c62828" fill-opacity="0.7"><title>{r["bin"]}: '
+                   f'n={r["n"]}, predicted {r["predicted"]}, observed {r["observed"]}</title></circle>' for r in rows)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">'
+            f'<rect width="{size}" height="{size}" fill="#fff"/>'
+            f'<line x1="{pad}" y1="{size - pad}" x2="{size - pad}" y2="{pad}" stroke="#999" stroke-dasharray="4"/>'
+            f'<line x1="{pad}" y1="{size - pad}" x2="{size - pad}" y2="{size - pad}" stroke="#333"/>'
+            f'<line x1="{pad}" y1="{size - pad}" x2="{pad}" y2="{pad}" stroke="#333"/>'
+            f'<text x="{size / 2}" y="{size - 8}" font-size="11" text-anchor="middle">predicted</text>'
+            f'<text x="10" y="{size / 2}" font-size="11" transform="rotate(-90 10 {size / 2})" text-anchor="middle">observed</text>'
+            f'<text x="{size / 2}" y="16" font-size="12" text-anchor="middle">{name}</text>{dots}</svg>')
+
+
+def main() -> None:
+    scores = {"propaganda spans": propaganda(), **from_predictions()}
+    report = {}
+    plots = ROOT / "docs" / "img"
+    plots.mkdir(parents=True, exist_ok=True)
+    for name, (y, p) in scores.items():
+        ece, rows = reliability(y, p)
+        report[name] = {"n": int(len(y)), "ece": round(ece, 4), "reliability": rows}
+        (plots / f"reliability-{name.split()[0]}.svg").write_text(svg(name, rows))
+        print(f"{name}: ECE {ece:.4f} over {len(y)} predictions")
+        for r in rows:
+            print(f"   {r['bin']}  n={r['n']:<5} predicted {r['predicted']:.3f}  observed {r['observed']:.3f}")
+    (OUT / "calibration.json").write_text(json.dumps(report, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
