@@ -60,6 +60,18 @@ def main() -> None:
     docs = load_corpus(args.corpus, None, 200)
     bodies = [{"title": d.title, "text": d.body} for d in docs]
     rows = []
+    # Reference in the same run: the same articles through the Pipeline in this process (no HTTP).
+    from unspin import Pipeline
+    from unspin.ingest import parse_text
+
+    pipe = Pipeline()
+    docs_in = [parse_text(f"{b['title']}\n\n{b['text']}") for b in bodies[:args.requests]]
+    list(pipe.analyze(docs_in[:4]))
+    started = time.perf_counter()
+    list(pipe.analyze(docs_in))
+    direct = len(docs_in) / (time.perf_counter() - started)
+    print(f"reference: the Pipeline in-process, no HTTP: {direct:.2f} articles/s", flush=True)
+    del pipe
     with running_server() as base:
         asyncio.run(load(base, bodies, 2, 8))  # warm-up
         for clients in (int(c) for c in args.clients.split(",")):

@@ -66,7 +66,7 @@ def sentence_means(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
 
 
-def aux_loss(net, aux: AuxHeads, tokenizer, data: dict, rng: random.Random, batch: int = 32) -> torch.Tensor:
+def aux_loss(net, aux: AuxHeads, tokenizer, data: dict, rng: random.Random, batch: int = 16) -> torch.Tensor:
     task = rng.choices(TASKS, weights=[WEIGHTS[t] for t in TASKS])[0]
     sample = rng.sample(data[task], batch)
     ids, mask = encode_batch(tokenizer, [t for t, _ in sample])

@@ -23,7 +23,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from unspin.document import Document
 from unspin.evaluation.readers import read_checkworthy, read_semeval_articles, read_semeval_truth
-from unspin.inference.features import article_features, sentence_features
+from unspin.inference.features import article_features, context_features, sentence_features
 from unspin.inference.propaganda import PropagandaModel
 from unspin.segment import split_sentences
 
@@ -51,6 +51,15 @@ class Features:
         vectors = sentence_features(self.model, texts)
         print(f"  {name}: {len(texts)} texts in {time.time() - started:.0f}s", flush=True)
         np.save(path, vectors)
+        return vectors
+
+    def in_context(self, name: str, documents: list[list[str]]) -> list[np.ndarray]:
+        path = CACHE / f"{name}-{self.tag}-{len(documents)}.npz"
+        if path.exists():
+            data = np.load(path)
+            return [data[str(i)] for i in range(len(documents))]
+        vectors = context_features(self.model, documents)
+        np.savez(path, **{str(i): v for i, v in enumerate(vectors)})
         return vectors
 
     def articles(self, name: str, docs: list[Document]) -> np.ndarray:
@@ -82,6 +91,10 @@ def evaluate(name: str, spec: dict, texts, vectors, y, metric_names=("f1", "accu
 
 # -- check-worthiness ----------------------------------------------------------------------------
 def train_checkworthy(features: Features) -> dict:
+    """Sentences are seen alone in the benchmark files but inside an article at run time, where the
+    encoder's vector of a sentence also reflects its neighbours. So the head is trained and
+    calibrated on both: each sentence alone, and in its debate (ClaimBuster's File_id and
+    Line_number give the order)."""
     base = D / "checkthat2024_task1_en"
     fixes = _claimbuster_texts()
     train = [r for r in read_checkworthy(base / "CT24_checkworthy_english_train.tsv")]
@@ -94,12 +107,39 @@ def train_checkworthy(features: Features) -> dict:
     for name, rows in (("train", train), ("dev", dev), ("test", test)):
         texts = [r.text for r in rows]
         sets[name] = (texts, features.sentences(f"cw-{name}", texts), np.array([r.label == "Yes" for r in rows]))
-    spec = textclf.fit("checkworthy", *sets["train"], *sets["dev"], blocks=("vector", "word"), C=1.0,
+    ctx = {"train": _debate_context(features, "crowdsourced.csv", "train"),
+           "dev": _debate_context(features, "groundtruth.csv", "dev")}
+    both = {}
+    for name, rows in (("train", train), ("dev", dev)):
+        keep = [i for i, r in enumerate(rows) if r.id in ctx[name]]
+        texts, vectors, y = sets[name]
+        sets[f"{name}-context"] = ([texts[i] for i in keep], np.stack([ctx[name][rows[i].id] for i in keep]), y[keep])
+        both[name] = _joined(sets[name], sets[f"{name}-context"])
+    spec = textclf.fit("checkworthy", *both["train"], *both["dev"], blocks=("vector", "word"), C=1.0,
                        threshold_metric=f1_score)
     textclf.save(spec, HEADS / "checkworthy.json.gz")
-    return {"data": "CheckThat! 2024 task 1 English: train (fit), dev (calibration, threshold), dev-test (report)",
-            "dev": evaluate("checkworthy dev", spec, *sets["dev"]),
-            "test": evaluate("checkworthy dev-test", spec, *sets["test"])}
+    return {"data": "CheckThat! 2024 task 1 English: train (fit), dev (calibration, threshold), dev-test (report); "
+                    "sentences alone and in their debate context (from ClaimBuster's order)",
+            "dev": evaluate("checkworthy dev (alone)", spec, *sets["dev"]),
+            "dev_in_context": evaluate("checkworthy dev (in context)", spec, *sets["dev-context"]),
+            "test": evaluate("checkworthy dev-test (alone, official)", spec, *sets["test"])}
+
+
+def _debate_context(features: Features, file: str, name: str) -> dict[str, np.ndarray]:
+    """Sentence_id -> vector of the sentence read in its debate (lines in order, one per line)."""
+    with open(D / "claimbuster" / file, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    debates: dict[str, list[dict]] = {}
+    for r in rows:
+        debates.setdefault(r["File_id"], []).append(r)
+    order = sorted(debates)
+    documents = [[r["Text"] for r in sorted(debates[f], key=lambda r: int(r["Line_number"]))] for f in order]
+    vectors = features.in_context(f"cw-context-{name}", documents)
+    out = {}
+    for f, vecs in zip(order, vectors):
+        for r, v in zip(sorted(debates[f], key=lambda r: int(r["Line_number"])), vecs):
+            out[r["Sentence_id"]] = v
+    return out
 
 
 def _claimbuster_texts() -> dict[str, str]:

@@ -50,7 +50,8 @@ class Article:
         self.title_end = len(doc.title)
         self.sentences = [(s.start, s.end) for s in split_sentences(doc)]
         ids, offsets = tokenize(tokenizer, self.text)
-        self.windows = pack_windows(ids, offsets, self.sentences, MAX_TOKENS)
+        self.titled = bool(doc.title.strip())
+        self.windows = pack_windows(ids, offsets, self.sentences, MAX_TOKENS, first_alone=self.titled)
         self.si = merge_overlaps((max(0, a.start + shift), a.end + shift) for a in si)
         groups: dict[tuple[int, int], list[str]] = defaultdict(list)
         for a in flc:
@@ -190,7 +191,7 @@ THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 def evaluate(model: PropagandaModel, articles: list[Article], thresholds=THRESHOLDS):
     """SI F1 per threshold and TC micro-F1 on gold spans, with the runtime decoding code."""
-    encs = model.encode([a.text for a in articles], [a.sentences for a in articles])
+    encs = model.encode([a.text for a in articles], [a.sentences for a in articles], [a.titled for a in articles])
     gold_si = [Annotation(a.id, "propaganda", s, e) for a in articles for s, e in a.si]
     si = {}
     for theta in thresholds:

@@ -27,9 +27,9 @@ class UnspinGroup(click.Group):
         except InputError as exc:
             _error(str(exc))
             sys.exit(EXIT_BAD_INPUT)
-        except (UnspinError, ValueError) as exc:
+        except UnspinError as exc:  # e.g. a model missing from the installation
             _error(str(exc))
-            sys.exit(EXIT_BAD_INPUT)
+            sys.exit(1)
         except KeyboardInterrupt:
             _error("interrupted")
             sys.exit(130)
@@ -71,11 +71,10 @@ def main(ctx: click.Context, debug: bool) -> None:
 def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_size, color):
     """Analyse articles: files (.txt .html .json .jsonl .csv), folders, or - for stdin."""
     from .ingest import Limits, read_inputs
-    from .pipeline import Pipeline
     from .render import render
 
     limits = Limits.from_env(max_bytes)
-    pipeline = Pipeline(_names(only), exclude=_names(exclude) or (), fast=fast, batch_size=batch_size)
+    pipeline = make_pipeline(_names(only), _names(exclude) or (), fast, batch_size)
     documents, failures = [], []
     for item in read_inputs(paths, limits, title=title, allow_warc=False):
         if isinstance(item, InputError):
@@ -107,6 +106,16 @@ def list_analyzers():
         lang = "English only" if cls.english_only else "any language"
         doc = (cls.__doc__ or sys.modules[cls.__module__].__doc__ or "").strip().splitlines()[0]
         click.echo(f"{name:<14} {cls.version:<8} {kind:<6} {lang:<13} {doc}")
+
+
+def make_pipeline(only, exclude, fast: bool, batch_size: int = 16):
+    """A Pipeline, with a bad analyzer name or option reported as a usage error (exit 2)."""
+    from .pipeline import Pipeline
+
+    try:
+        return Pipeline(only, exclude=exclude, fast=fast, batch_size=batch_size)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _names(value: str | None) -> list[str] | None:

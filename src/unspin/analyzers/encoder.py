@@ -32,6 +32,7 @@ class EncoderAnalyzer(Analyzer):
         from ..inference.propaganda import sentence_vectors
 
         spans = [[(s.start, s.end) for s in a.sentences] for a in batch]
-        for analysis, enc, sents in zip(batch, self.model.encode([a.text for a in batch], spans), spans):
+        titled = [bool(a.sentences) and a.sentences[0].in_title for a in batch]
+        for analysis, enc, sents in zip(batch, self.model.encode([a.text for a in batch], spans, titled), spans):
             analysis.encoded = enc
             analysis.sentence_vectors = sentence_vectors(enc, sents)

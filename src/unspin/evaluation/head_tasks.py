@@ -74,12 +74,18 @@ def predict_clickbait(data: Path, **_) -> list[str]:
     return _predict_jsonl("clickbait", data, 1, 0)
 
 
-def score_clickbait(data: Path, pred: Path, gold: Path | None = None, **_) -> dict:
-    gold_rows = read_jsonl_texts(gold or data, "label")
+def _paired(data: Path, pred: Path, gold: Path | None, label_key: str) -> tuple[list, list[dict]]:
+    """Gold rows and predictions, which must be in the same order and of the same number."""
+    gold_rows = read_jsonl_texts(gold or data, label_key)
     predicted = _read_pred_jsonl(pred)
     if len(predicted) != len(gold_rows):
-        raise InputError(f"{len(predicted)} predictions for {len(gold_rows)} headlines (same order expected)",
+        raise InputError(f"{len(predicted)} predictions for {len(gold_rows)} texts (same order expected)",
                          str(pred))
+    return gold_rows, predicted
+
+
+def score_clickbait(data: Path, pred: Path, gold: Path | None = None, **_) -> dict:
+    gold_rows, predicted = _paired(data, pred, gold, "label")
     y = np.array([int(r.label) for r in gold_rows])
     p = np.array([int(x["label"]) for x in predicted])
     tp, fp, fn = int(((p == 1) & (y == 1)).sum()), int(((p == 1) & (y == 0)).sum()), int(((p == 0) & (y == 1)).sum())
@@ -92,11 +98,7 @@ def predict_bias(data: Path, **_) -> list[str]:
 
 
 def score_bias(data: Path, pred: Path, gold: Path | None = None, **_) -> dict:
-    gold_rows = read_jsonl_texts(gold or data, "label_bias")
-    predicted = _read_pred_jsonl(pred)
-    if len(predicted) != len(gold_rows):
-        raise InputError(f"{len(predicted)} predictions for {len(gold_rows)} sentences (same order expected)",
-                         str(pred))
+    gold_rows, predicted = _paired(data, pred, gold, "label_bias")
     pairs = [(g.label, p["label"]) for g, p in zip(gold_rows, predicted) if g.label in ("Biased", "Non-biased")]
     f1s = {}
     for cls in ("Biased", "Non-biased"):

@@ -136,13 +136,15 @@ class PropagandaModel:
         return cls(encoder, load_tokenizer(model_dir / "tokenizer.json"), head, config)
 
     # -- encoder pass --------------------------------------------------------------------------
-    def encode(self, texts: Sequence[str], sentences: Sequence[Sequence[tuple[int, int]]]) -> list[Encoded]:
-        """Run the encoder over every window of every text, batching windows of similar length."""
+    def encode(self, texts: Sequence[str], sentences: Sequence[Sequence[tuple[int, int]]],
+               titled: Sequence[bool] | None = None) -> list[Encoded]:
+        """Run the encoder over every window of every text, batching windows of similar length.
+        ``titled[i]``: the first sentence of text i is a headline, encoded in a window of its own."""
         encoded = []
         all_windows: list[tuple[int, Window]] = []
         for i, (text, sents) in enumerate(zip(texts, sentences)):
             ids, offsets = tokenize(self.tokenizer, text)
-            windows = pack_windows(ids, offsets, sents, self.max_tokens)
+            windows = pack_windows(ids, offsets, sents, self.max_tokens, bool(titled and titled[i]))
             encoded.append(Encoded(text, windows, [None] * len(windows), [None] * len(windows)))
             all_windows += [(i, w) for w in windows]
         slots = [(i, k) for i, enc in enumerate(encoded) for k in range(len(enc.windows))]
@@ -166,9 +168,12 @@ class PropagandaModel:
         for window, probs in zip(enc.windows, enc.tag_probs):
             p_prop = probs[:, 1] + probs[:, 2]
             run: list[int] = []
+            offs = window.offsets
             for t in range(1, len(window) - 1):  # skip [CLS] and [SEP]
                 on = p_prop[t] >= theta
                 begins = probs[t, 1] > probs[t, 2] and probs[t, 1] > 0.5  # a B tag starts a new span
+                # A span never runs over a line break (title/body, paragraphs).
+                begins = begins or (bool(run) and "\n" in enc.text[offs[run[-1], 1]:offs[t, 0]])
                 if on and run and not begins:
                     run.append(t)
                     continue

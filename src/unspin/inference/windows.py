@@ -29,10 +29,12 @@ def tokenize(tokenizer, text: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def pack_windows(ids: np.ndarray, offsets: np.ndarray, sentences: Sequence[tuple[int, int]],
-                 max_tokens: int = 254) -> list[Window]:
+                 max_tokens: int = 254, first_alone: bool = False) -> list[Window]:
     """Greedily pack consecutive sentences into windows of at most ``max_tokens`` (+2 specials).
 
-    A sentence is never split across windows unless it alone is longer than a window.
+    A sentence is never split across windows unless it alone is longer than a window. With
+    ``first_alone`` the first sentence (the headline) gets a window of its own, so its vector does
+    not depend on the body: headlines are read on their own, and the clickbait head is trained so.
     """
     if len(ids) == 0:
         return []
@@ -46,8 +48,9 @@ def pack_windows(ids: np.ndarray, offsets: np.ndarray, sentences: Sequence[tuple
                 pieces.append((c, min(b, c + max_tokens)))
     windows: list[Window] = []
     cur_a = cur_b = None
+    alone_end = bounds[1] if first_alone and len(bounds) > 1 else None
     for a, b in pieces:
-        if cur_a is not None and b - cur_a > max_tokens:
+        if cur_a is not None and (b - cur_a > max_tokens or a == alone_end):
             windows.append(_window(ids, offsets, cur_a, cur_b))
             cur_a = None
         if cur_a is None:

@@ -15,10 +15,16 @@ class Limits:
 
     @classmethod
     def from_env(cls, max_bytes: int | None = None) -> "Limits":
-        value = max_bytes or int(os.environ.get("UNSPIN_MAX_BYTES", DEFAULT_MAX_BYTES))
+        from ..errors import InputError
+
+        raw = os.environ.get("UNSPIN_MAX_BYTES", str(DEFAULT_MAX_BYTES))
+        try:
+            value = max_bytes or int(raw)
+        except ValueError:
+            raise InputError(f"UNSPIN_MAX_BYTES must be a whole number of bytes, not {raw!r}") from None
         if value <= 0:
-            raise ValueError("the size limit must be a positive number of bytes")
-        return cls(max_bytes=value, max_json_bytes=max(50 * value, value))
+            raise InputError("the size limit must be a positive number of bytes")
+        return cls(max_bytes=value, max_json_bytes=50 * value)
 
 
 def human_size(n: int) -> str:

@@ -29,6 +29,12 @@ def scan_command(inputs, store, engine, workers, scheduler, fast, only, batch_si
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     analyzers = [a.strip() for a in only.split(",") if a.strip()] if only else None
+    from ..pipeline import resolve
+
+    try:
+        resolve(analyzers, fast=fast)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     summary = scan(inputs, store, engine=engine, workers=workers, scheduler=scheduler, analyzers=analyzers,
                    fast=fast, batch_size=batch_size, limits=Limits.from_env(max_bytes), progress=progress)
     click.echo(summary.text(), err=True)

@@ -1,0 +1,143 @@
+"""Fact-check store at 100k records: import time, and matching latency against a reference.
+
+    python benchmarks/bench_factchecks.py --records 100000
+
+Builds a ClaimReview JSONL of ``--records`` records from the real fact-checks in ../shared/data
+(PolitiFact and Snopes claims from CheckThat!, LIAR statements, Share the Facts), repeated with a
+numbered suffix where the real ones run out, imports it with `unspin factchecks import` into a
+fresh store (embedding every claim), then matches 200 queries (held-out CheckThat! tweets and
+debate sentences) one at a time:
+
+* unspin's hybrid matcher (BM25 via bm25s + MiniLM int8 cosine + re-ranker), including the
+  query's own embedding;
+* the reference: DuckDB's full-text search (`fts` extension, BM25) over the same store.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(__import__("os").environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def real_claims() -> list[dict]:
+    out = []
+    with gzip.open(SHARED / "checkthat2022_task2b_en" / "politifact-vclaims.jsonl.gz", "rt") as f:
+        out += [{"claim": r["vclaim"], "verdict": r.get("truth_label") or "unrated", "publisher": "PolitiFact",
+                 "url": "https://www.politifact.com" + r["url"]} for r in map(json.loads, f)]
+    for line in open(SHARED / "checkthat2022_task2a_en" / "vclaims.jsonl", encoding="utf-8"):
+        r = json.loads(line)
+        out.append({"claim": r["vclaim"], "verdict": "unrated", "publisher": "Snopes", "url": r.get("page_url")})
+    for line in open(SHARED / "liar" / "train.tsv", encoding="utf-8"):
+        cols = line.split("\t")
+        if len(cols) > 2:
+            out.append({"claim": cols[2], "verdict": cols[1], "publisher": "PolitiFact (LIAR)", "url": None})
+    for line in open(SHARED / "sharethefacts_2017" / "facts.jsonl", encoding="utf-8"):
+        r = json.loads(line)
+        if r.get("statement") and r.get("rating"):
+            out.append({"claim": r["statement"], "verdict": r["rating"], "publisher": f"org {r['organization_id']}",
+                        "url": r.get("redirectURL")})
+    return out
+
+
+def write_claimreview(path: Path, n: int) -> int:
+    claims = real_claims()
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(n):
+            c = claims[i % len(claims)]
+            text = c["claim"] if i < len(claims) else f"{c['claim']} ({i // len(claims)})"
+            handle.write(json.dumps({"@context": "https://schema.org", "@type": "ClaimReview", "claimReviewed": text,
+                                     "reviewRating": {"@type": "Rating", "alternateName": c["verdict"]},
+                                     "author": {"@type": "Organization", "name": c["publisher"]},
+                                     "url": c["url"]}) + "\n")
+    return len(claims)
+
+
+def queries(k: int = 200) -> list[str]:
+    from unspin.evaluation.match_tasks import clean_query, read_queries
+
+    qs = read_queries(ROOT / "build" / "splits" / "claim-match-2a" / "queries.tsv")
+    qs += read_queries(ROOT / "build" / "splits" / "claim-match-2b" / "queries.tsv")
+    return [clean_query(q) for _, q in qs][:k]
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "claimreview.jsonl"
+        real = write_claimreview(source, args.records)
+        store = Path(tmp) / "fc.duckdb"
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "unspin", "factchecks", "import", str(source), "--store", str(store)],
+                              capture_output=True, text=True)
+        import_s = time.perf_counter() - started
+        print(f"import: {args.records} ClaimReview records ({real} real) in {import_s:.1f} s "
+              f"({args.records / import_s:.0f} records/s) — {done.stderr.strip().splitlines()[-1]}", flush=True)
+
+        from unspin.analyzers.models import sentence_encoder
+        from unspin.factchecks.matcher import Matcher
+        from unspin.factchecks.service import load_reranker
+
+        started = time.perf_counter()
+        matcher = Matcher.from_store(store, reranker=load_reranker())
+        load_s = time.perf_counter() - started
+        encoder = sentence_encoder()
+        qs = queries()
+        matcher.search(qs[:2], encoder.encode(qs[:2]))  # warm-up
+        hybrid = []
+        for q in qs:
+            t0 = time.perf_counter()
+            matcher.search([q], encoder.encode([q]), k=5)
+            hybrid.append(1000 * (time.perf_counter() - t0))
+
+        import duckdb
+
+        con = duckdb.connect(str(store))
+        _load_fts(con)
+        started = time.perf_counter()
+        con.execute("PRAGMA create_fts_index('factchecks', 'id', 'claim', overwrite=1)")
+        fts_index_s = time.perf_counter() - started
+        reference = []
+        for q in qs:
+            t0 = time.perf_counter()
+            con.execute("SELECT id, score FROM (SELECT id, fts_main_factchecks.match_bm25(id, ?) AS score "
+                        "FROM factchecks) WHERE score IS NOT NULL ORDER BY score DESC LIMIT 5", [q]).fetchall()
+            reference.append(1000 * (time.perf_counter() - t0))
+        con.close()
+    print(f"store index load (cached after import): {load_s:.2f} s; DuckDB FTS index build: {fts_index_s:.1f} s")
+    print(f"{'matching one claim, ms':<44} {'p50':>7} {'p90':>7} {'p99':>7}")
+    for name, v in (("unspin hybrid (embed + BM25 + cosine + rerank)", hybrid), ("DuckDB FTS match_bm25 (reference)", reference)):
+        print(f"{name:<44} {pct(v, .5):>7.1f} {pct(v, .9):>7.1f} {pct(v, .99):>7.1f}")
+    print(json.dumps({"records": args.records, "import_seconds": round(import_s, 1),
+                      "hybrid_ms": {"p50": round(pct(hybrid, .5), 1), "p99": round(pct(hybrid, .99), 1),
+                                    "mean": round(statistics.mean(hybrid), 1)},
+                      "duckdb_fts_ms": {"p50": round(pct(reference, .5), 1), "p99": round(pct(reference, .99), 1)}}))
+
+
+def _load_fts(con) -> None:
+    """The fts extension ships in the PyPI package duckdb-extension-fts; LOAD it by file path
+    (INSTALL would try to download it)."""
+    import duckdb
+    import duckdb_extension_fts
+
+    folder = Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+    con.execute(f"LOAD '{folder / 'fts.duckdb_extension'}'")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""The shipped models (ONNX via onnxruntime, heads, matcher) on articles written here."""
+import json
+
+import pytest
+
+import unspin
+from unspin import Pipeline
+from unspin.factchecks.service import import_files
+from unspin.ingest import parse_text
+from unspin.render import render
+from unspin.techniques import TECHNIQUE_NAMES
+from tests.conftest import ROOT
+
+FLAG_WAVING = ("Patriots must stand up for our great nation\n\n"
+               "Every true American knows that our great nation was built by heroes who loved this country more "
+               "than anything. We will never let the radical globalists destroy the greatest country on earth. "
+               "Stand with America, stand with our flag, and defend the homeland our fathers died for.\n")
+WEATHER = ("Weather for Tuesday\n\n"
+           "Tuesday will be mostly cloudy with a high of 14 degrees and a light westerly wind. "
+           "Temperatures will fall to 6 degrees overnight.\n")
+PARTISAN = ("The Democrats' Socialist Scheme to Destroy America\n\n"
+            "The radical left has finally shown its true face. Nancy Pelosi and her gang of socialist extremists "
+            "want to tax hardworking Americans into poverty while flooding our borders with illegal aliens. "
+            "This is a war on everything conservatives hold dear, and patriots must fight back before it is "
+            "too late.\n")
+NEUTRAL = ("Council approves library budget\n\n"
+           "The city council approved a budget of 2.1 million dollars for the public library on Monday. "
+           "The budget includes funds for longer opening hours and new computers.\n")
+
+
+@pytest.fixture(scope="module")
+def analyses():
+    pipe = Pipeline()
+    texts = {"flag": FLAG_WAVING, "weather": WEATHER, "partisan": PARTISAN, "neutral": NEUTRAL}
+    return dict(zip(texts, pipe.analyze(parse_text(t) for t in texts.values())))
+
+
+def test_propaganda_flags_flag_waving_and_leaves_a_weather_report_alone(analyses):
+    flag = analyses["flag"]
+    spans = flag.spans_in("propaganda")
+    assert spans and all(s.label in TECHNIQUE_NAMES for s in spans)
+    stand = flag.text.index("Stand with America")
+    assert any(s.start <= stand < s.end and s.label == "Flag-Waving" for s in spans)
+    assert all("\n" not in flag.text[s.start:s.end] for s in spans)  # spans never cross a line
+    assert analyses["weather"].spans_in("propaganda") == []
+
+
+def test_classify_given_spans():
+    doc = parse_text(FLAG_WAVING)
+    start = doc.text.index("Stand with America")
+    ranking = unspin.classify_techniques(doc, [(start, doc.text.index("died for") + 8)])[0]
+    assert ranking[0][0] == "Flag-Waving"
+    assert len(ranking) == 14 and abs(sum(p for _, p in ranking) - 1) < 1e-4
+    with pytest.raises(ValueError, match="outside the text"):
+        unspin.classify_techniques(doc, [(5, 10_000)])
+
+
+def test_document_scores_order_articles_sensibly(analyses):
+    assert analyses["partisan"].scores["hyperpartisan"] > 0.5 > analyses["neutral"].scores["hyperpartisan"]
+    assert analyses["partisan"].scores["manipulation"] > analyses["neutral"].scores["manipulation"]
+    for a in analyses.values():
+        assert set(a.scores) == {"clickbait", "hyperpartisan", "manipulation"}
+        assert all(0.0 <= v <= 1.0 for v in a.scores.values())
+    assert analyses["partisan"].evidence["manipulation"] != ["no manipulation signals found"]
+    evidence = [s for s in analyses["partisan"].spans_in("bias") if s.label == "hyperpartisan evidence"]
+    assert evidence, "a hyperpartisan verdict comes with the sentences behind it"
+
+
+def test_clickbait_head():
+    pipe = Pipeline(["clickbait"])
+    bait = pipe(parse_text("You Won't Believe What This Dog Did Next\n\nThe dog sat down."))
+    news = pipe(parse_text("Central bank holds interest rate at 4.5 percent\n\nThe bank held rates."))
+    assert bait.scores["clickbait"] > 0.9 and news.scores["clickbait"] < 0.1
+    assert bait.spans_in("headline")  # the cues stay as evidence
+
+
+def test_bias_head_marks_sentences_and_words(analyses):
+    biased = [s for s in analyses["partisan"].spans_in("bias") if s.label == "biased sentence"]
+    words = [analyses["partisan"].text[s.start:s.end].lower() for s in analyses["partisan"].spans_in("bias")
+             if s.label == "biased word"]
+    assert biased and "radical" in words
+    assert not [s for s in analyses["neutral"].spans_in("bias") if s.label == "biased sentence"]
+
+
+def test_claims_with_attribution_and_fact_check_matches_in_every_format(tmp_path, schema):
+    import jsonschema
+
+    store = tmp_path / "fc.duckdb"
+    import_files([ROOT / "tests" / "fixtures" / "claimreview.json"], store)
+    text = ("Council says rates are stable\n\n"
+            "Unemployment in the county fell to 3.9 percent last year, the mayor said on Monday.\n"
+            "Drinking hot tap water every hour cures the flu.\n"
+            "Thank you all for coming tonight.\n")
+    analysis = Pipeline(config={"claims": {"store": str(store)}})(parse_text(text))
+    claims = {c.text: c for c in analysis.claims}
+    unemployment = next(c for t, c in claims.items() if t.startswith("Unemployment"))
+    flu = claims["Drinking hot tap water every hour cures the flu."]
+    assert unemployment.attribution.source == "the mayor" and flu.attribution is None
+    assert flu.matches and flu.matches[0].verdict == "False" and flu.matches[0].publisher == "Example Fact Check"
+    assert not any(t.startswith("Thank you") for t in claims)
+    data = json.loads(render([analysis], "json"))
+    jsonschema.validate(data, schema)
+    assert any(m["verdict"] == "False" for c in data["claims"] for m in c["matches"])
+    assert "unattributed" in render([analysis], "text") and "Fact-check: False" in render([analysis], "html")
