@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -126,6 +125,7 @@ def main() -> None:
                        "p99": round(percentile(latencies, .99), 1), "docs": len(latencies)},
         "peak_rss_mb": {"main": round(own), "largest_worker": round(children)},
         "read_seconds": round(read_s, 2),
+        "json_output_mb": round(sum(size for size, _ in results) / 1e6, 1),
         "python": sys.version.split()[0],
     }
     if args.json:

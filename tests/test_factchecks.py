@@ -2,7 +2,6 @@
 re-import, hybrid search, stats, and the CLI."""
 import json
 
-import pytest
 
 from unspin.factchecks.importers import detect_format, read_file
 from unspin.factchecks.records import FactCheck, Problem

@@ -9,7 +9,6 @@ import sys
 import time
 
 import duckdb
-import pytest
 
 from unspin.scan import scan
 from unspin.store.report import build_report, export_parquet

@@ -14,92 +14,23 @@ import math
 import random
 import shutil
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-from unspin.evaluation.ptc import Annotation, article_document, merge_overlaps, read_articles, read_labels, \
-    span_scores, tc_score
 from unspin.inference.onnx import load_tokenizer
-from unspin.inference.propaganda import N_FEATURES, Encoded, PropagandaModel, SpanHead, span_features
-from unspin.inference.windows import batch_arrays, pack_windows, tokenize
-from unspin.segment import split_sentences
-from unspin.techniques import TECHNIQUE_NAMES
+from unspin.inference.propaganda import N_FEATURES, PropagandaModel, SpanHead
+from unspin.inference.windows import batch_arrays
 
 from . import splits
-from .export import export_encoder, base_model_path
+from .export import base_model_path, export_encoder
+from .propaganda_tune import tune_on_dev
+from .ptc_data import LABELS, MAX_TOKENS, Article, evaluate, load_articles, ptc_split
 
-PTC = splits.SHARED / "ptc"
 OUT = splits.ROOT / "src" / "unspin" / "models" / "propaganda"
 WORK = splits.ROOT / "build" / "propaganda"
-LABELS = list(TECHNIQUE_NAMES)
-MAX_TOKENS = 254
-
-
-# ---------------------------------------------------------------------------------------------
-# data
-# ---------------------------------------------------------------------------------------------
-class Article:
-    def __init__(self, aid: str, raw: str, tokenizer, si: list[Annotation], flc: list[Annotation]):
-        doc, shift = article_document(aid, raw)
-        self.id, self.doc, self.shift = aid, doc, shift
-        self.text = doc.text
-        self.title_end = len(doc.title)
-        self.sentences = [(s.start, s.end) for s in split_sentences(doc)]
-        ids, offsets = tokenize(tokenizer, self.text)
-        self.titled = bool(doc.title.strip())
-        self.windows = pack_windows(ids, offsets, self.sentences, MAX_TOKENS, first_alone=self.titled)
-        self.si = merge_overlaps((max(0, a.start + shift), a.end + shift) for a in si)
-        groups: dict[tuple[int, int], list[str]] = defaultdict(list)
-        for a in flc:
-            groups[(max(0, a.start + shift), a.end + shift)].append(a.technique)
-        self.flc = dict(groups)
-
-    def tags(self, w: int) -> np.ndarray:
-        """BIO targets for window ``w``: 0=O, 1=B, 2=I, -100 for [CLS]/[SEP]."""
-        offs = self.windows[w].offsets
-        tags = np.zeros(len(offs), dtype=np.int64)
-        tags[0] = tags[-1] = -100
-        for gs, ge in self.si:
-            inside = np.nonzero((offs[:, 0] >= 0) & (offs[:, 0] < ge) & (offs[:, 1] > gs))[0]
-            if len(inside):
-                tags[inside] = 2
-                tags[inside[0]] = 1
-        return tags
-
-    def span_examples(self) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
-        """(window, token indices, features, soft target) for each gold technique span."""
-        out = []
-        lower = self.text.lower()
-        for (gs, ge), techniques in self.flc.items():
-            best = None
-            for w, window in enumerate(self.windows):
-                offs = window.offsets
-                inside = np.nonzero((offs[:, 0] >= 0) & (offs[:, 0] < ge) & (offs[:, 1] > gs))[0]
-                if len(inside) and (best is None or len(inside) > len(best[1])):
-                    best = (w, inside)
-            if best is None:
-                continue
-            target = np.zeros(len(LABELS), dtype=np.float32)
-            for t in techniques:
-                target[LABELS.index(t)] += 1.0
-            out.append((best[0], best[1], span_features(self.text, lower, gs, ge, self.title_end),
-                        target / target.sum()))
-        return out
-
-
-def load_articles(ids: list[str], tokenizer) -> list[Article]:
-    raw = read_articles(PTC / "train-articles")
-    si = defaultdict(list)
-    for a in read_labels(PTC / "train-task-si.labels"):
-        si[a.article].append(a)
-    flc = defaultdict(list)
-    for a in read_labels(PTC / "train-task-flc-tc.labels", with_technique=True):
-        flc[a.article].append(a)
-    return [Article(i, raw[i], tokenizer, si[i], flc[i]) for i in ids]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,30 +115,6 @@ def train_step(net: Net, batch, span_cache, optimizer, scheduler, span_weight: f
     optimizer.step()
     scheduler.step()
     return loss.item()
-
-
-THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
-
-
-def evaluate(model: PropagandaModel, articles: list[Article], thresholds=THRESHOLDS):
-    """SI F1 per threshold and TC micro-F1 on gold spans, with the runtime decoding code."""
-    encs = model.encode([a.text for a in articles], [a.sentences for a in articles], [a.titled for a in articles])
-    gold_si = [Annotation(a.id, "propaganda", s, e) for a in articles for s, e in a.si]
-    si = {}
-    for theta in thresholds:
-        pred = [Annotation(a.id, "propaganda", s, e) for a, enc in zip(articles, encs)
-                for s, e, _ in model.find_spans(enc, theta)]
-        si[theta] = span_scores(pred, gold_si, [a.id for a in articles], by_technique=False)
-    gold_tc, pred_tc = [], []
-    for a, enc in zip(articles, encs):
-        spans = list(a.flc)
-        probs = model.classify(enc, spans, a.title_end)
-        for (s, e), p in zip(spans, probs):
-            labels = a.flc[(s, e)]
-            order = np.argsort(-p)
-            gold_tc += [Annotation(a.id, t, s, e) for t in labels]
-            pred_tc += [Annotation(a.id, LABELS[k], s, e) for k in order[:len(labels)]]
-    return encs, si, tc_score(pred_tc, gold_tc)
 
 
 def main() -> None:
@@ -320,99 +227,6 @@ def main() -> None:
               "auxiliary_tasks": list(aux_train) if aux_train else []}
     (out / "config.json").write_text(json.dumps(config, indent=1))
     tune_on_dev(out, dev)
-
-
-def tune_on_dev(out: Path, dev: list[Article]) -> None:
-    """With the shipped ONNX model: choose thresholds, temperature and calibration on dev."""
-    from sklearn.linear_model import LogisticRegression
-
-    config = json.loads((out / "config.json").read_text())
-    model = PropagandaModel.load(out)
-    encs, si, tc = evaluate(model, dev)
-    best_si, theta, gap, min_chars = {"f1": -1.0}, 0.5, 0, 2
-    gold_si = [Annotation(a.id, "propaganda", s, e) for a in dev for s, e in a.si]
-    for model.merge_gap in (0, 3, 10, 20):
-        for model.min_chars in (2, 5, 10):
-            for t in THRESHOLDS:
-                pred = [Annotation(a.id, "propaganda", s, e) for a, enc in zip(dev, encs)
-                        for s, e, _ in model.find_spans(enc, t)]
-                r = span_scores(pred, gold_si, [a.id for a in dev], by_technique=False)
-                if r["f1"] > best_si["f1"]:
-                    best_si, theta, gap, min_chars = r, t, model.merge_gap, model.min_chars
-    model.threshold, model.merge_gap, model.min_chars = theta, gap, min_chars
-    temperature = fit_temperature(model, dev, encs)
-    model.head.temperature = temperature
-    second = tune_second_label(model, dev, encs)
-    # Calibration: P(span shows technique) from the span probability and technique probability.
-    x, y = [], []
-    for a, enc in zip(dev, encs):
-        for p in model.predict(enc, a.title_end, second_label=second):
-            x.append([_logit(p.span_prob), math.log(max(p.technique_prob, 1e-6))])
-            y.append(int(correct(p.start, p.end, p.technique, a)))
-    if len(set(y)) < 2:  # (only in --quick runs: too few dev spans to calibrate)
-        x, y = [[0.0, 0.0], [0.0, 0.0]], [0, 1]
-    lr = LogisticRegression(C=10.0).fit(np.array(x), np.array(y))
-    config.update({"threshold": theta, "merge_gap": gap, "min_chars": min_chars,
-                   "temperature": temperature, "second_label": second,
-                   "calibration": [float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0])],
-                   "dev": {"si": best_si, "tc_micro_f1": tc["micro_f1"], "articles": len(dev)}})
-    (out / "config.json").write_text(json.dumps(config, indent=1))
-    print(f"ONNX int8 on dev: SI F1 {best_si['f1']:.4f} (θ={theta}, gap {gap}, min {min_chars}), "
-          f"TC micro-F1 {tc['micro_f1']:.4f}, "
-          f"T={temperature:.2f}, second label ≥ {second}", flush=True)
-
-
-def correct(start: int, end: int, technique: str, article: Article) -> bool:
-    """A predicted span is correct when half of it lies in gold spans of the same technique."""
-    covered = 0
-    for (gs, ge), techniques in article.flc.items():
-        if technique in techniques:
-            covered = max(covered, max(0, min(end, ge) - max(start, gs)))
-    return covered >= 0.5 * (end - start)
-
-
-def fit_temperature(model: PropagandaModel, dev: list[Article], encs: list[Encoded]) -> float:
-    rows, targets = [], []
-    for a, enc in zip(dev, encs):
-        spans = list(a.flc)
-        model.head.temperature = 1.0
-        probs = model.classify(enc, spans, a.title_end)
-        for (s, e), p in zip(spans, probs):
-            rows.append(np.log(np.maximum(p, 1e-9)))
-            targets.append(LABELS.index(a.flc[(s, e)][0]))
-    logp, y = np.array(rows), np.array(targets)
-    best = (1e9, 1.0)
-    for t in np.arange(0.5, 3.01, 0.05):
-        z = logp / t
-        z = z - z.max(1, keepdims=True)
-        nll = -(z[np.arange(len(y)), y] - np.log(np.exp(z).sum(1))).mean()
-        best = min(best, (nll, float(round(t, 2))))
-    return best[1]
-
-
-def tune_second_label(model: PropagandaModel, dev: list[Article], encs: list[Encoded]) -> float:
-    gold = [Annotation(a.id, t, s, e) for a in dev for (s, e), ts in a.flc.items() for t in ts]
-    best = (-1.0, 1.01)
-    for second in (0.25, 0.3, 0.35, 0.4, 0.5, 1.01):
-        pred = [Annotation(a.id, p.technique, p.start, p.end) for a, enc in zip(dev, encs)
-                for p in model.predict(enc, a.title_end, second_label=second)]
-        f1 = span_scores(pred, gold, [a.id for a in dev], by_technique=True)["f1"]
-        best = max(best, (f1, second))
-    return best[1]
-
-
-def ptc_split() -> dict[str, list[str]]:
-    path = splits.SPLITS / "ptc.json"
-    if not path.exists():
-        ids = list(read_articles(PTC / "train-articles"))
-        splits.save("ptc", splits.assign(ids, {"test": 0.15, "dev": 0.10, "train": 0.75}, "ptc-v1"),
-                    "PTC v2 training articles split by article id (training/splits.py, salt ptc-v1)")
-    return splits.load("ptc")
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
 
 
 if __name__ == "__main__":

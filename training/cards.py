@@ -1,0 +1,211 @@
+"""Write the model cards from the recorded figures, so the cards never drift from the measurements.
+
+    python -m training.cards      # after training, `benchmarks/eval_all.py` and `benchmarks/calibration.py`
+
+Reads the models' config/metrics files and build/eval/{results,calibration}.json.
+"""
+from __future__ import annotations
+
+import json
+
+from . import splits
+
+MODELS = splits.ROOT / "src" / "unspin" / "models"
+EVAL = splits.ROOT / "build" / "eval"
+
+
+def _load(path):
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def propaganda_card() -> str:
+    config = _load(MODELS / "propaganda" / "config.json")
+    results = _load(EVAL / "results.json")
+    calibration = _load(EVAL / "calibration.json")
+    dev = config.get("dev", {})
+    si, flc, tc = (results.get(k, {}).get("score", {}) for k in ("ptc-si", "ptc-flc", "ptc-tc"))
+    per_flc, per_tc = flc.get("per_technique", {}), tc.get("per_technique", {})
+    rows = "\n".join(
+        f"| {t} | {per_tc.get(t, {}).get('gold', 0)} | {per_tc.get(t, {}).get('f1', 0):.3f} | "
+        f"{per_flc.get(t, {}).get('f1', 0):.3f} |" for t in sorted(set(per_tc) | set(per_flc)))
+    history = "\n".join(f"| {h['epoch']} | {h['loss']:.3f} | {h['si_f1']:.4f} | {h['tc_micro_f1']:.4f} |"
+                        for h in config.get("history", []))
+    cal = calibration.get("propaganda spans", {})
+    aux = config.get("auxiliary_tasks") or []
+    return f"""# Model card: `propaganda` (shared encoder, span tagger, technique classifier)
+
+* **What:** all-MiniLM-L6-v2 (6 layers, 384-d, 22.6 M parameters) fine-tuned with a BIO token head
+  (propaganda spans, task SI) and a span classifier (14 techniques, task TC){', and auxiliary sentence heads for ' + ', '.join(aux) + ' (multi-task; dropped after training)' if aux else ''}.
+  Exported to ONNX (onnxruntime BERT fusion), dynamic int8 quantization per channel; the span
+  classifier (a 2-layer MLP) runs in numpy from `span_head.npz`. The encoder also gives the
+  sentence vectors every other model head reads (`analyzers/encoder.py`).
+* **Version:** {config.get('version', '?')}; seed {config.get('seed')}; {config.get('epochs')} epochs, best epoch {config.get('best_epoch')} (by dev SI F1 + TC micro-F1).
+* **Recipe:** `make train-propaganda` (`training/propaganda.py`; about 60-100 min on 2 CPU cores).
+* **Size:** model.onnx 22.8 MB, span_head.npz 1.2 MB, tokenizer.json 0.5 MB.
+* **Decoding (tuned on dev):** token threshold {config.get('threshold')}, spans within {config.get('merge_gap')} characters on a line joined, spans under {config.get('min_chars')} characters dropped;
+  classifier temperature {config.get('temperature')}; a second technique is added when its probability is at least {config.get('second_label')}.
+* **Score:** calibrated (logistic calibration on dev, coefficients in config.json) probability that
+  at least half of the span lies in gold spans of the same technique.
+
+## Data
+
+Propaganda Techniques Corpus v2 (SemEval-2020 Task 11), the 371 training articles in
+`../shared/data/ptc` (the official dev and test sets are held back). Split by article
+(`data/splits/ptc.json`): {len(splits.load('ptc')['train'])} train, {len(splits.load('ptc')['dev'])} dev, {len(splits.load('ptc')['test'])} test.
+**Licence of the data: not stated** by the source. Cite Da San Martino et al., EMNLP 2019 and
+SemEval 2020. Base weights: all-MiniLM-L6-v2, Apache-2.0.
+
+## Metrics
+
+Official metrics (SemEval-2020 T11 scorers, re-implemented in `unspin/evaluation/ptc.py`).
+
+| split | SI F1 (P / R) | FLC F1 | TC micro-F1 |
+|---|---|---|---|
+| dev ({dev.get('articles', '?')} articles, int8, used for tuning) | {dev.get('si', {}).get('f1', 0):.4f} ({dev.get('si', {}).get('precision', 0):.3f} / {dev.get('si', {}).get('recall', 0):.3f}) | | {dev.get('tc_micro_f1', 0):.4f} |
+| **test** ({si.get('articles', '?')} articles, never seen) | **{si.get('f1', 0):.4f}** ({si.get('precision', 0):.3f} / {si.get('recall', 0):.3f}) | **{flc.get('f1', 0):.4f}** | **{tc.get('micro_f1', 0):.4f}** |
+
+Reproduce the test row: `make eval` (or `python -m training.materialize ptc && python benchmarks/eval_all.py ptc-si ptc-flc ptc-tc`).
+For scale: the SemEval-2020 winners reached SI F1 0.515 and TC micro-F1 0.620 on the official
+test set with ensembles of large transformers on GPUs.
+
+Calibration of span scores on the test split: ECE {cal.get('ece', float('nan')):.3f} over {cal.get('n', 0)} predicted spans
+(reliability table in docs/benchmarks.md; plot in docs/img/reliability-propaganda.svg).
+
+### Per technique (test split)
+
+| technique | gold spans | TC F1 (given spans) | FLC F1 (found spans) |
+|---|---|---|---|
+{rows}
+
+### Training history (dev, torch fp32)
+
+| epoch | loss | SI F1 | TC micro-F1 |
+|---|---|---|---|
+{history}
+
+## Known failure modes
+
+* Rare techniques (Bandwagon, Thought-terminating clichés, Whataboutism/straw man/red herring,
+  Black-and-white fallacy) are seldom found: few training examples, and they need discourse
+  context that a 256-token window of one article does not always hold.
+* Repetition depends on the rest of the article; the classifier sees a repetition count feature
+  but the tagger often misses the repeated phrase.
+* Quotes: the annotators marked propaganda in quoted speech too, so the model flags what a quoted
+  politician says as the article's propaganda. The span is right; the attribution is the reader's.
+* Span boundaries are fuzzy (the metric gives partial credit for overlap); spans often cover a
+  whole clause where annotators marked a few words.
+* English news only; trained on 2017-2018 articles, mostly US politics.
+"""
+
+
+def heads_card() -> str:
+    metrics = _load(MODELS / "heads" / "metrics.json")
+    results = _load(EVAL / "results.json")
+    calibration = _load(EVAL / "calibration.json")
+    cw, cb, bias, hp = (metrics.get(k, {}) for k in ("checkworthy", "clickbait", "bias", "hyperpartisan"))
+
+    def r(name, metric):
+        return results.get(name, {}).get("score", {}).get(metric, float("nan"))
+
+    def ece(name):
+        return calibration.get(name, {}).get("ece", float("nan"))
+
+    def fair(block):
+        rows = []
+        for side, v in sorted(block.items()):
+            fpr = v.get("false_positive_rate")
+            tpr = v.get("true_positive_rate")
+            rows.append(f"| {side} | {v['negatives']} | {fpr if fpr is None else round(fpr, 3)} | "
+                        f"{v['positives']} | {tpr if tpr is None else round(tpr, 3)} |")
+        return "\n".join(rows)
+
+    probe = "\n".join(f"| {g} | {v['n']} | {v['accuracy']:.2f} |" for g, v in cb.get("style_probe", {}).items())
+    return f"""# Model card: `heads` (check-worthiness, clickbait, biased wording, hyperpartisan)
+
+Calibrated logistic regressions (scikit-learn; stored as gzipped JSON, no pickles) over the
+shared encoder's vectors (`models/propaganda`, the mean of a sentence's token states; for
+articles the mean and max over sentences) plus word n-gram TF-IDF (and character n-grams for
+headlines). Recipe: `make train-heads` (`training/heads.py`, ~10 min on 2 cores, deterministic).
+`bias_words.json`: words the BABE/MBIC experts marked as biased at least twice in training-side
+sentences, used to point at the words in a flagged sentence.
+
+| head | data (licence) | split | test metric | ECE (test) |
+|---|---|---|---|---|
+| checkworthy | CheckThat! 2024 task 1 English (not stated; derives from ClaimBuster) | train / dev / dev-test files | F1(Yes) **{r('checkworthy', 'f1_yes'):.4f}** on dev-test | {ece('checkworthy'):.3f} |
+| clickbait | Chakraborty et al. 2016 (MIT) | 70/10/20 by line | accuracy **{r('clickbait', 'accuracy'):.4f}** | {ece('clickbait'):.3f} |
+| bias | BABE SG2 (AGPL-3.0 repository) | 80 (5-fold CV) / 20 by text | macro-F1 **{r('bias', 'macro_f1'):.4f}** | {ece('bias'):.3f} |
+| hyperpartisan | SemEval-2019 Task 4 by-article (CC BY 4.0 on Zenodo) | 80 (5-fold CV) / 20 by id | accuracy **{r('hyperpartisan', 'accuracy'):.4f}** | {ece('hyperpartisan'):.3f} |
+
+Test figures come from `unspin eval` on the held-out files (`make eval`). Licences as stated by
+the sources (see ../shared/data/README.md); BABE's repository is AGPL-3.0, which may bind the
+trained weights: check before redistributing the bias head commercially.
+
+## Check-worthiness in context
+
+At run time a sentence is read inside its article, and the encoder's vector of a sentence also
+reflects its neighbours; the benchmark gives sentences alone. The head is trained and calibrated
+on both views (the debate order comes from ClaimBuster's File_id and Line_number):
+dev F1 alone {cw.get('dev', {}).get('f1_positive', float('nan')):.4f}, in context {cw.get('dev_in_context', {}).get('f1_positive', float('nan')):.4f}; dev-test (alone) {cw.get('test', {}).get('f1_positive', float('nan')):.4f}.
+The dev-test file has a higher share of check-worthy sentences (34 %) than dev (23 %), so
+probabilities calibrated on dev run low there (ECE above).
+
+## Clickbait: outlet style or clickbait?
+
+Every clickbait headline in the data comes from BuzzFeed-like sites and every other one from news
+outlets, so a model can learn the outlets' topics and style. A probe of 60 headlines written for
+this check (`training/data/clickbait_probe.jsonl`):
+
+| group | headlines | accuracy |
+|---|---|---|
+{probe}
+
+Finding: clickbait wording about news topics is recognised only about {cb.get('style_probe', {}).get('news topic, clickbait wording', {}).get('accuracy', float('nan')):.0%} of the time, while
+plain news wording about viral topics is rarely mistaken for clickbait. The head leans on topic as
+well as form; the rule-based headline cues (shown as evidence) do not, and catch part of what it
+misses.
+
+## Fairness by outlet leaning (test splits)
+
+False-positive rate = share of not-biased / not-hyperpartisan items flagged. Leaning: BABE's own
+`type` column; for SemEval articles, MBFC's bias rating of the URL's domain.
+
+Biased wording, trained with reweighing (Kamiran & Calders: weights that make the label
+independent of the outlet's leaning in training):
+
+| leaning | negatives | FPR | positives | TPR |
+|---|---|---|---|---|
+{fair(bias.get('fairness', {}))}
+
+Without reweighing (for comparison, same split):
+
+| leaning | negatives | FPR | positives | TPR |
+|---|---|---|---|---|
+{fair(bias.get('without_reweighing', {}).get('fairness', {}))}
+
+Hyperpartisan:
+
+| leaning | negatives | FPR | positives | TPR |
+|---|---|---|---|---|
+{fair(hp.get('fairness', {}))}
+
+The groups are small (tens of items): differences of 0.1 are within noise.
+
+## Known failure modes
+
+* Check-worthiness was learned from US presidential debates: opinions phrased with numbers count
+  as claims, and routine facts in news ("The meeting is on Monday") can score high.
+* The bias head marks sentences, not words; the marked words come from the annotators' lexicon
+  and are shown only where the sentence contains them.
+* Hyperpartisan was learned from 645 articles of 2016-2018 US politics; other topics and countries
+  are out of its experience.
+"""
+
+
+def main() -> None:
+    (MODELS / "propaganda" / "MODEL_CARD.md").write_text(propaganda_card())
+    (MODELS / "heads" / "MODEL_CARD.md").write_text(heads_card())
+    print("wrote the model cards")
+
+
+if __name__ == "__main__":
+    main()
