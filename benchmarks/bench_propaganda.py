@@ -30,7 +30,11 @@ def articles(corpus: Path, words: int, limit: int):
     return load_corpus(corpus, words, limit)
 
 
-def build(engine: str, threads: int):
+CHECKPOINT = ROOT / "build" / "propaganda" / "best.pt"
+FP32_ONNX = ROOT / "build" / "propaganda" / "fused.onnx"
+
+
+def build(engine: str, threads: int, checkpoint: Path = CHECKPOINT, fp32_onnx: Path = FP32_ONNX):
     from unspin.inference.propaganda import PropagandaModel, SpanHead
 
     model_dir = ROOT / "src" / "unspin" / "models" / "propaganda"
@@ -40,7 +44,7 @@ def build(engine: str, threads: int):
     if engine == "onnx-fp32":
         from unspin.inference.onnx import session
 
-        sess = session(ROOT / "build" / "propaganda" / "fused.onnx", threads)
+        sess = session(fp32_onnx, threads)
         model.encoder = lambda ids, mask: tuple(sess.run(None, {"input_ids": ids, "attention_mask": mask}))
         return model
     import torch
@@ -50,19 +54,20 @@ def build(engine: str, threads: int):
 
     torch.set_num_threads(threads)
     net = Net(base_model_path())
-    net.load_state_dict(torch.load(ROOT / "build" / "propaganda" / "best.pt"))
+    net.load_state_dict(torch.load(checkpoint))
     net.eval()
     model.encoder = torch_encoder(net)
     model.head = SpanHead(net.head_params(), temperature=model.head.temperature)
     return model
 
 
-def run_engine(engine: str, corpus: Path, words: int, limit: int, threads: int) -> dict:
+def run_engine(engine: str, corpus: Path, words: int, limit: int, threads: int, checkpoint: Path = CHECKPOINT,
+               fp32_onnx: Path = FP32_ONNX) -> dict:
     from unspin.segment import split_sentences
 
     docs = articles(corpus, words, limit)
     prepared = [(d.text, [(s.start, s.end) for s in split_sentences(d)], len(d.title)) for d in docs]
-    model = build(engine, threads)
+    model = build(engine, threads, checkpoint, fp32_onnx)
     model.predict(model.encode([prepared[0][0]], [prepared[0][1]])[0], prepared[0][2])  # warm-up
     latencies, spans = [], 0
     started = time.perf_counter()
@@ -95,15 +100,19 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=150)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--engines", default="onnx-int8,torch-fp32")
+    parser.add_argument("--checkpoint", type=Path, default=CHECKPOINT, help="torch weights of the shipped model")
+    parser.add_argument("--fp32-onnx", type=Path, default=FP32_ONNX, help="its fp32 ONNX export (before quantization)")
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine:
-        print(json.dumps(run_engine(args.engine, args.corpus, args.words, args.limit, args.threads)))
+        print(json.dumps(run_engine(args.engine, args.corpus, args.words, args.limit, args.threads,
+                                    args.checkpoint, args.fp32_onnx)))
         return
     rows = []
     for engine in args.engines.split(","):
         done = subprocess.run([sys.executable, __file__, "--engine", engine, "--corpus", str(args.corpus),
-                               "--words", str(args.words), "--limit", str(args.limit), "--threads", str(args.threads)],
+                               "--words", str(args.words), "--limit", str(args.limit), "--threads", str(args.threads),
+                               "--checkpoint", str(args.checkpoint), "--fp32-onnx", str(args.fp32_onnx)],
                               capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
         if done.returncode:
             print(f"{engine}: failed\n{done.stderr[-2000:]}")

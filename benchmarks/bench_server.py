@@ -50,6 +50,7 @@ async def load(base: str, bodies: list[dict], clients: int, total: int) -> dict:
 
 def main() -> None:
     from bench_analyze import load_corpus
+
     from tests.server_helpers import running_server
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

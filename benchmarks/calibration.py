@@ -47,7 +47,7 @@ def propaganda() -> tuple[np.ndarray, np.ndarray]:
     articles = read_articles(folder / "articles")
     docs = {aid: article_document(aid, raw) for aid, raw in articles.items()}
     y, p = [], []
-    for (aid, (doc, shift)), analysis in zip(docs.items(), Pipeline(["propaganda"]).analyze(d for d, _ in docs.values())):
+    for (aid, (_doc, shift)), analysis in zip(docs.items(), Pipeline(["propaganda"]).analyze(d for d, _ in docs.values())):
         for s in analysis.spans_in("propaganda"):
             start, end = s.start - shift, s.end - shift
             covered = max([max(0, min(end, g.end) - max(start, g.start)) for g in gold[aid] if g.technique == s.label],
@@ -72,7 +72,8 @@ def from_predictions() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     if "checkworthy" in files:
         from unspin.evaluation.readers import read_checkworthy
 
-        gold = {r.id: r.label == "Yes" for r in read_checkworthy(SHARED / "checkthat2024_task1_en" / "CT24_checkworthy_english_dev-test.tsv")}
+        dev_test = SHARED / "checkthat2024_task1_en" / "CT24_checkworthy_english_dev-test.tsv"
+        gold = {r.id: r.label == "Yes" for r in read_checkworthy(dev_test)}
         rows = [l.split("\t") for l in files["checkworthy"].read_text().splitlines()]
         out["checkworthy"] = (np.array([gold[r[0]] for r in rows], float), np.array([float(r[1]) for r in rows]))
     if "hyperpartisan" in files:

@@ -3,9 +3,9 @@ import json
 
 import pytest
 
+from tests.conftest import run_cli
 from unspin.evaluation.match_tasks import metrics
 from unspin.evaluation.ptc import Annotation, span_scores, tc_score
-from tests.conftest import run_cli
 
 
 def A(technique, start, end, article="1"):

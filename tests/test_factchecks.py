@@ -2,12 +2,11 @@
 re-import, hybrid search, stats, and the CLI."""
 import json
 
-
+from tests.conftest import ROOT, run_cli
 from unspin.factchecks.importers import detect_format, read_file
 from unspin.factchecks.records import FactCheck, Problem
 from unspin.factchecks.service import import_files, search
 from unspin.factchecks.store import FactCheckStore
-from tests.conftest import ROOT, run_cli
 
 CLAIMREVIEW = ROOT / "tests" / "fixtures" / "claimreview.json"
 

@@ -4,12 +4,12 @@ import json
 import pytest
 
 import unspin
+from tests.conftest import ROOT
 from unspin import Pipeline
 from unspin.factchecks.service import import_files
 from unspin.ingest import parse_text
 from unspin.render import render
 from unspin.techniques import TECHNIQUE_NAMES
-from tests.conftest import ROOT
 
 FLAG_WAVING = ("Patriots must stand up for our great nation\n\n"
                "Every true American knows that our great nation was built by heroes who loved this country more "

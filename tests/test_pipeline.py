@@ -1,10 +1,10 @@
 import pytest
 
 import unspin
+from tests.conftest import ARTICLE, RULES
 from unspin import Pipeline
 from unspin.analyzers import Analyzer, register, registered
 from unspin.ingest import parse_text
-from tests.conftest import ARTICLE, RULES
 
 GERMAN = ("Stadtrat erhöht Wasserpreise\n\n"
           "Der Stadtrat hat am Dienstag mit sieben zu zwei Stimmen beschlossen, den Wasserpreis um zwölf "

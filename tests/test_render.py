@@ -4,12 +4,12 @@ from html.parser import HTMLParser
 
 import jsonschema
 
+from tests.conftest import ARTICLE, RULES
 from unspin import Analysis, Pipeline
 from unspin.analysis import Attribution, Claim, FactCheckMatch
 from unspin.ingest import parse_text
 from unspin.render import render, render_json
 from unspin.render.html import script_hash
-from tests.conftest import ARTICLE, RULES
 
 PAYLOAD_TITLE = 'Breaking <script>alert("title")</script> news'
 PAYLOAD_BODY = (

@@ -10,9 +10,9 @@ import time
 
 import duckdb
 
+from tests.conftest import run_cli
 from unspin.scan import scan
 from unspin.store.report import build_report, export_parquet
-from tests.conftest import run_cli
 
 TOPICS = ["water rates", "school budget", "bridge repairs", "library hours", "bus routes", "park cleanup"]
 

@@ -39,8 +39,8 @@ def propaganda_card() -> str:
   Exported to ONNX (onnxruntime BERT fusion), dynamic int8 quantization per channel; the span
   classifier (a 2-layer MLP) runs in numpy from `span_head.npz`. The encoder also gives the
   sentence vectors every other model head reads (`analyzers/encoder.py`).
-* **Version:** {config.get('version', '?')}; seed {config.get('seed')}; {config.get('epochs')} epochs, best epoch {config.get('best_epoch')} (by dev SI F1 + TC micro-F1).
-* **Recipe:** `make train-propaganda` (`training/propaganda.py`; about 60-100 min on 2 CPU cores).
+* **Version:** {config.get('version', '?')}; seed {config.get('seed')}; {config.get('epochs')} epochs, best epoch {config.get('best_epoch')} (by dev SI F1 + TC micro-F1).{(' ' + config['tuning_note'] + '.') if config.get('tuning_note') else ''}
+* **Recipe:** `make train-propaganda` (`training/propaganda.py`; about 50-60 min on 2 CPU cores, seeded).
 * **Size:** model.onnx 22.8 MB, span_head.npz 1.2 MB, tokenizer.json 0.5 MB.
 * **Decoding (tuned on dev):** token threshold {config.get('threshold')}, spans within {config.get('merge_gap')} characters on a line joined, spans under {config.get('min_chars')} characters dropped;
   classifier temperature {config.get('temperature')}; a second technique is added when its probability is at least {config.get('second_label')}.

@@ -11,6 +11,7 @@ test queries are written as benchmark files by `python -m training.materialize c
 from __future__ import annotations
 
 import json
+
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 

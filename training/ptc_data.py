@@ -7,8 +7,15 @@ from collections import defaultdict
 
 import numpy as np
 
-from unspin.evaluation.ptc import Annotation, article_document, merge_overlaps, read_articles, read_labels, \
-    span_scores, tc_score
+from unspin.evaluation.ptc import (
+    Annotation,
+    article_document,
+    merge_overlaps,
+    read_articles,
+    read_labels,
+    span_scores,
+    tc_score,
+)
 from unspin.inference.propaganda import PropagandaModel, span_features
 from unspin.inference.windows import pack_windows, tokenize
 from unspin.segment import split_sentences
@@ -22,7 +29,8 @@ MAX_TOKENS = 254
 
 
 class Article:
-    def __init__(self, aid: str, raw: str, tokenizer, si: list[Annotation], flc: list[Annotation]):
+    def __init__(self, aid: str, raw: str, tokenizer, si: list[Annotation], flc: list[Annotation],
+                 headline_alone: bool = True):
         doc, shift = article_document(aid, raw)
         self.id, self.doc, self.shift = aid, doc, shift
         self.text = doc.text
@@ -30,7 +38,11 @@ class Article:
         self.sentences = [(s.start, s.end) for s in split_sentences(doc)]
         ids, offsets = tokenize(tokenizer, self.text)
         self.titled = bool(doc.title.strip())
-        self.windows = pack_windows(ids, offsets, self.sentences, MAX_TOKENS, first_alone=self.titled)
+        self.headline_alone = headline_alone
+        # headline_alone=True packs windows exactly as `unspin analyze` does (the headline in a
+        # window of its own); the shipped v1 model was trained with it off (see docs/training.md).
+        self.windows = pack_windows(ids, offsets, self.sentences, MAX_TOKENS,
+                                    first_alone=self.titled and headline_alone)
         self.si = merge_overlaps((max(0, a.start + shift), a.end + shift) for a in si)
         groups: dict[tuple[int, int], list[str]] = defaultdict(list)
         for a in flc:
@@ -70,7 +82,7 @@ class Article:
         return out
 
 
-def load_articles(ids: list[str], tokenizer) -> list[Article]:
+def load_articles(ids: list[str], tokenizer, headline_alone: bool = True) -> list[Article]:
     raw = read_articles(PTC / "train-articles")
     si = defaultdict(list)
     for a in read_labels(PTC / "train-task-si.labels"):
@@ -78,7 +90,7 @@ def load_articles(ids: list[str], tokenizer) -> list[Article]:
     flc = defaultdict(list)
     for a in read_labels(PTC / "train-task-flc-tc.labels", with_technique=True):
         flc[a.article].append(a)
-    return [Article(i, raw[i], tokenizer, si[i], flc[i]) for i in ids]
+    return [Article(i, raw[i], tokenizer, si[i], flc[i], headline_alone) for i in ids]
 
 
 def ptc_split() -> dict[str, list[str]]:
@@ -95,7 +107,8 @@ THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 def evaluate(model: PropagandaModel, articles: list[Article], thresholds=THRESHOLDS):
     """SI F1 per threshold and TC micro-F1 on gold spans, with the runtime decoding code."""
-    encs = model.encode([a.text for a in articles], [a.sentences for a in articles], [a.titled for a in articles])
+    encs = model.encode([a.text for a in articles], [a.sentences for a in articles],
+                        [a.titled and a.headline_alone for a in articles])
     gold_si = [Annotation(a.id, "propaganda", s, e) for a in articles for s, e in a.si]
     si = {}
     for theta in thresholds:

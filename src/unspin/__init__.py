@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .analysis import SCHEMA_ID, Analysis, Attribution, Claim, FactCheckMatch, Span
+from .analyzers.propaganda import classify_techniques
 from .document import Document
 from .errors import InputError, UnspinError
 from .pipeline import Pipeline, available_analyzers
-from .analyzers.propaganda import classify_techniques
 
 __version__ = "0.1.0"
 __all__ = ["SCHEMA_ID", "Analysis", "Attribution", "Claim", "Document", "FactCheckMatch", "InputError",

@@ -132,7 +132,7 @@ class Analysis:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Analysis":
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
         """Rebuild an Analysis from its JSON form (for stores and the web app)."""
         if data.get("schema") != SCHEMA_ID:
             raise ValueError(f"not an {SCHEMA_ID} object (schema={data.get('schema')!r})")

@@ -135,7 +135,6 @@ def _write(text: str, output: str | None) -> None:
 def _attach_commands() -> None:
     from .evaluation.cli import command as eval_command
     from .factchecks.cli import command as factchecks_command
-
     from .scan.cli import export_command, report_command, scan_command
     from .server.cli import serve_command
 

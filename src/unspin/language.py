@@ -19,7 +19,7 @@ def _identifier():
 
 def detect_language(text: str) -> tuple[str, float]:
     """Return (ISO 639-1 code or "und", probability) from the start of the text."""
-    sample = text[:800]  # identification cost grows with length; 800 characters are plenty for prose
+    sample = text[:500]  # identification cost grows with length; 500 characters are plenty for prose
     if len(_LETTERS.findall(sample)) < MIN_LETTERS:
         return "und", 0.0
     lang, prob = _identifier().classify(sample)

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from ..analysis import Analysis
 
-_REGISTRY: dict[str, type["Analyzer"]] = {}
+_REGISTRY: dict[str, type[Analyzer]] = {}
 
 
 class Analyzer:

@@ -56,7 +56,7 @@ _ACRONYMS = {
     "NASA", "NATO", "FIFA", "UEFA", "AIDS", "COVID", "OPEC", "ISIS", "UNICEF", "UNESCO", "NAACP", "NCAA",
     "NASCAR", "NASDAQ", "FEMA", "DACA", "NAFTA", "USMCA", "ICE", "HIV", "CNN", "MSNBC", "BBC", "ESPN",
     "NBC", "ABC", "CBS", "FBI", "CIA", "NSA", "IRS", "EPA", "CDC", "WHO", "GOP", "USA", "NYPD", "LAPD",
-    "LGBT", "LGBTQ", "SWAT", "NCAA", "OPEC", "BREXIT", "ASEAN", "SARS", "MERS", "DARPA", "NOAA", "IMF",
+    "LGBT", "LGBTQ", "SWAT", "BREXIT", "ASEAN", "SARS", "MERS", "DARPA", "NOAA", "IMF",
     "CEO", "CFO", "NFL", "NBA", "MLB", "NHL", "MLS", "UFC", "WWE", "HBO", "AT&T", "IKEA", "GIF", "JPEG",
     "USSR", "NHS", "MPS", "UKIP", "ANC", "PTSD", "ADHD", "DNA", "GDP", "OECD", "ACLU", "SCOTUS", "POTUS",
     "FLOTUS", "NRA", "PAC", "NPR", "PBS", "AP", "AFP", "AARP", "HUD", "USDA", "FDA", "DHS", "DOJ", "TSA",

@@ -142,7 +142,7 @@ class HyperpartisanAnalyzer(Analyzer):
             top = self._evidence(analysis)
             analysis.evidence["hyperpartisan"] = [
                 f"the {len(top)} sentence{'s' if len(top) != 1 else ''} that push it up most are marked in the bias layer"]
-            for i, weight in top:
+            for i, _weight in top:
                 s = analysis.sentences[i]
                 analysis.add_span(s.start, s.end, "bias", "hyperpartisan evidence", float(p),
                                   f"Among the sentences that push the article's hyperpartisan score "

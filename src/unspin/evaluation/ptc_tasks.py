@@ -16,7 +16,7 @@ def _analyses(folder: Path):
         doc, shift = article_document(aid, raw)
         docs[aid] = (doc, shift)
     pipeline = Pipeline(["propaganda"])
-    for (aid, (doc, shift)), analysis in zip(docs.items(), pipeline.analyze(d for d, _ in docs.values())):
+    for (aid, (_doc, shift)), analysis in zip(docs.items(), pipeline.analyze(d for d, _ in docs.values())):
         yield aid, shift, analysis
 
 

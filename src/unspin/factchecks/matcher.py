@@ -69,7 +69,7 @@ class Matcher:
         self.records = records  # pyarrow Table in the same order as ids (None in evaluation)
 
     @classmethod
-    def from_store(cls, store_path: Path, reranker: dict | None = None) -> "Matcher":
+    def from_store(cls, store_path: Path, reranker: dict | None = None) -> Matcher:
         """Open the cached index of the store at ``store_path``, building it if the store changed."""
         import bm25s
 
@@ -88,7 +88,7 @@ class Matcher:
 
     @classmethod
     def from_texts(cls, ids: list[str], texts: list[str], vectors: np.ndarray,
-                   reranker: dict | None = None) -> "Matcher":
+                   reranker: dict | None = None) -> Matcher:
         """An in-memory matcher (evaluation: rank a benchmark's claims without a store)."""
         return cls(ids, np.ascontiguousarray(vectors, dtype=np.float32), _bm25_index(texts),
                    reranker or DEFAULT_RERANKER)
@@ -106,7 +106,7 @@ class Matcher:
         return out
 
     def candidates(self, queries: list[str], query_vectors: np.ndarray,
-                   mode: str = "hybrid") -> list[list["Features"]]:
+                   mode: str = "hybrid") -> list[list[Features]]:
         """The union of the dense and BM25 top lists per query, with the re-ranker's features."""
         if not self.ids or not queries:
             return [[] for _ in queries]
@@ -152,7 +152,7 @@ class Matcher:
                         if s > 0})
         return out
 
-    def _score(self, f: "Features", mode: str) -> float:
+    def _score(self, f: Features, mode: str) -> float:
         if mode == "semantic":
             return max(0.0, f.cosine)
         if mode == "lexical":

@@ -78,7 +78,7 @@ class FactCheckStore:
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "FactCheckStore":
+    def __enter__(self) -> FactCheckStore:
         return self
 
     def __exit__(self, *exc) -> None:

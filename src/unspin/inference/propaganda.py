@@ -123,7 +123,7 @@ class PropagandaModel:
         self.batch_size: int = config.get("batch_size", 8)
 
     @classmethod
-    def load(cls, model_dir: Path, threads: int | None = None) -> "PropagandaModel":
+    def load(cls, model_dir: Path, threads: int | None = None) -> PropagandaModel:
         config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
         sess = session(model_dir / config.get("onnx", "model.onnx"), threads)
 

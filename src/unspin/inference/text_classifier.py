@@ -39,7 +39,7 @@ class TextClassifier:
             raise ValueError(f"{self.name}: {len(self.coef)} coefficients for {self.offsets[-1]} features")
 
     @classmethod
-    def load(cls, path: Path) -> "TextClassifier":
+    def load(cls, path: Path) -> TextClassifier:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             return cls(json.load(handle))
 
@@ -63,7 +63,7 @@ class TextClassifier:
     def top_terms(self, text: str, k: int = 3) -> list[str]:
         """The n-grams of ``text`` that push the score up most (evidence for the user)."""
         found: dict[str, float] = {}
-        for (kind, obj, _), start, end in zip(self.blocks, self.offsets, self.offsets[1:]):
+        for (kind, obj, _), start, _end in zip(self.blocks, self.offsets, self.offsets[1:]):
             if kind != "tfidf" or obj.analyzer != "word":
                 continue
             row = obj.transform([text]).tocoo()

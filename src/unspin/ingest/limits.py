@@ -14,7 +14,7 @@ class Limits:
     max_json_bytes: int = 50 * DEFAULT_MAX_BYTES
 
     @classmethod
-    def from_env(cls, max_bytes: int | None = None) -> "Limits":
+    def from_env(cls, max_bytes: int | None = None) -> Limits:
         from ..errors import InputError
 
         raw = os.environ.get("UNSPIN_MAX_BYTES", str(DEFAULT_MAX_BYTES))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from urllib.parse import urlparse
 
@@ -31,7 +31,7 @@ def _env() -> Environment:
     return env
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset(name: str) -> str:
     return resources.files("unspin.render").joinpath("assets", name).read_text(encoding="utf-8")
 

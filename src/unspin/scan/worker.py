@@ -8,12 +8,17 @@ import os
 import re
 import zlib
 
+import numpy as np
+
 from ..document import Document
 from ..store.db import analysis_row
 
 _PIPELINES: dict = {}
 _WORD = re.compile(r"\w+")
 NUM_PERM = 64
+SHINGLE = 5
+_FNV_PRIME = np.uint64(0x01000193)
+_MASK32 = np.uint64(0xFFFFFFFF)
 MINHASH_SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures must be read with it
 
 
@@ -36,10 +41,17 @@ def minhash(text: str) -> list[int]:
     from datasketch import MinHash
 
     words = _WORD.findall(text.lower())
-    shingles = {" ".join(words[i:i + 5]).encode() for i in range(max(1, len(words) - 4))}
-    # CRC-32 of each shingle: 4x cheaper than datasketch's default SHA-1, and plenty for LSH.
-    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME, hashfunc=zlib.crc32)
-    m.update_batch(list(shingles))
+    # Each word is hashed once (CRC-32) and the 5 hashes of a shingle are combined in numpy:
+    # 2x cheaper than joining and hashing every shingle string, and plenty for LSH.
+    hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    if len(hashes) < SHINGLE:
+        hashes = np.concatenate([hashes, np.zeros(SHINGLE - len(hashes), dtype=np.uint64)])
+    n = len(hashes) - SHINGLE + 1
+    shingles = np.zeros(n, dtype=np.uint64)
+    for k in range(SHINGLE):
+        shingles = (shingles * _FNV_PRIME + hashes[k:k + n]) & _MASK32
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME, hashfunc=int)
+    m.update_batch(np.unique(shingles).tolist())
     return [int(v) for v in m.hashvalues]
 
 

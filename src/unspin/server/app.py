@@ -9,8 +9,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from .. import __version__
 from ..analysis import SCHEMA_ID
 from ..errors import InputError
+from .batching import Batcher
 from .limits import AnalysisSlots, BodyLimit, Busy
 
 log = logging.getLogger("unspin.server")
@@ -38,7 +38,7 @@ class Settings:
     token: str | None = None
     max_request_bytes: int = 2_000_000
     time_limit: float = 30.0
-    concurrency: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    concurrency: int = 16  # requests admitted at once; they share pipeline batches of this many articles
     queue: int = 64
     batch_limit: int = 32
     store: Path | None = None  # a scan store to browse (read-only)
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     pipeline = Pipeline(settings.analyzers, fast=settings.fast)
     slots = AnalysisSlots(settings.concurrency, settings.queue)
+    batcher = Batcher(lambda docs: list(pipeline.analyze(docs)), max_docs=settings.concurrency)
     app = FastAPI(title="unspin", version=__version__, docs_url=None, redoc_url=None,
                   description="How a news article works on its reader, with character-exact evidence. "
                               f"Analyses use the {SCHEMA_ID} JSON.")
@@ -82,13 +83,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
 
     async def run_analysis(docs):
-        """Run the pipeline in a thread. On timeout the client gets 504 at once, but the slot stays
-        taken until the thread really finishes, so the concurrency bound holds."""
+        """Run the documents in the next shared pipeline batch. On timeout the client gets 504 at
+        once, but the slot stays taken until the analysis really finishes, so the bound holds."""
         try:
             await slots.acquire()
         except Busy:
             raise ApiError(429, "busy", "too many analyses in progress; retry shortly") from None
-        task = asyncio.ensure_future(asyncio.to_thread(lambda: list(pipeline.analyze(docs))))
+        task = asyncio.ensure_future(batcher.submit(docs))
         task.add_done_callback(lambda _: slots.release())
         done, _ = await asyncio.wait({task}, timeout=settings.time_limit)
         if not done:

@@ -30,7 +30,7 @@ def is_loopback(host: str) -> bool:
 @click.option("--time-limit", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds an analysis may take before the client gets 504.")
 @click.option("--concurrency", default=None, type=click.IntRange(min=1),
-              help="Analyses running at once (default: number of cores); more wait in a short queue.")
+              help="Requests analysed at once, in shared pipeline batches (default 16); more wait in a short queue.")
 @click.option("--queue", default=64, show_default=True, type=click.IntRange(min=0),
               help="Requests that may wait for a free slot before the server answers 429.")
 @click.option("--fast", is_flag=True, help="Only the analyzers that need no neural model.")

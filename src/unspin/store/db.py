@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..analysis import Analysis
@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS failures (run_id VARCHAR, "where" VARCHAR, reason VAR
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class CorpusStore:
@@ -60,7 +60,7 @@ class CorpusStore:
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "CorpusStore":
+    def __enter__(self) -> CorpusStore:
         return self
 
     def __exit__(self, *exc) -> None:
