@@ -17,7 +17,7 @@ from unspin.evaluation.ptc import (
     tc_score,
 )
 from unspin.inference.propaganda import PropagandaModel, span_features
-from unspin.inference.windows import pack_windows, tokenize
+from unspin.inference.windows import best_window, pack_windows, tokenize, tokens_in
 from unspin.segment import split_sentences
 from unspin.techniques import TECHNIQUE_NAMES
 
@@ -51,11 +51,11 @@ class Article:
 
     def tags(self, w: int) -> np.ndarray:
         """BIO targets for window ``w``: 0=O, 1=B, 2=I, -100 for [CLS]/[SEP]."""
-        offs = self.windows[w].offsets
-        tags = np.zeros(len(offs), dtype=np.int64)
+        window = self.windows[w]
+        tags = np.zeros(len(window.offsets), dtype=np.int64)
         tags[0] = tags[-1] = -100
         for gs, ge in self.si:
-            inside = np.nonzero((offs[:, 0] >= 0) & (offs[:, 0] < ge) & (offs[:, 1] > gs))[0]
+            inside = tokens_in(window, gs, ge)
             if len(inside):
                 tags[inside] = 2
                 tags[inside[0]] = 1
@@ -66,12 +66,7 @@ class Article:
         out = []
         lower = self.text.lower()
         for (gs, ge), techniques in self.flc.items():
-            best = None
-            for w, window in enumerate(self.windows):
-                offs = window.offsets
-                inside = np.nonzero((offs[:, 0] >= 0) & (offs[:, 0] < ge) & (offs[:, 1] > gs))[0]
-                if len(inside) and (best is None or len(inside) > len(best[1])):
-                    best = (w, inside)
+            best = best_window(self.windows, gs, ge)
             if best is None:
                 continue
             target = np.zeros(len(LABELS), dtype=np.float32)

@@ -88,8 +88,10 @@ def attribution_for(analysis: Analysis, sentence: int) -> Attribution | None:
             and sentence + 1 < len(analysis.sentences)):
         nxt = analysis.sentences[sentence + 1]
         for a in analysis.attributions:
+            if a.sentence != sentence + 1:
+                continue
             closing = analysis.text.find("\"", nxt.start, a.start), analysis.text.find("”", nxt.start, a.start)
-            if a.sentence == sentence + 1 and max(closing) >= 0:
+            if max(closing) >= 0:
                 return a
     return None
 

@@ -47,9 +47,8 @@ class PropagandaAnalyzer(Analyzer):
         for start, end in spans:
             if not 0 <= start < end <= len(document.text):
                 raise ValueError(f"span [{start}, {end}) is outside the text (length {len(document.text)})")
-        parsed = split_sentences(document)
-        sents = sentences or [(s.start, s.end) for s in parsed]
-        enc = self.model.encode([document.text], [sents], [bool(parsed) and parsed[0].in_title])[0]
+        sents = sentences or [(s.start, s.end) for s in split_sentences(document)]
+        enc = self.model.encode([document.text], [sents], [bool(document.title.strip())])[0]
         probs = self.model.classify(enc, list(spans), len(document.title))
         labels = self.model.labels
         return [sorted(((labels[k], float(p[k])) for k in range(len(labels))), key=lambda x: -x[1])

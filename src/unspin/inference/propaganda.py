@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .onnx import load_tokenizer, session
-from .windows import Window, batch_arrays, length_batches, pack_windows, tokenize
+from .windows import Window, batch_arrays, best_window, length_batches, pack_windows, tokenize
 
 EncoderFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 N_FEATURES = 8
@@ -94,12 +94,7 @@ class SpanHead:
 def pool_span(enc: Encoded, start: int, end: int) -> np.ndarray | None:
     """[mean, max, cls] of the hidden states of the tokens inside [start, end), in the window that
     holds most of them; None when no token falls inside."""
-    best = None
-    for w, window in enumerate(enc.windows):
-        offs = window.offsets
-        inside = np.nonzero((offs[:, 0] >= 0) & (offs[:, 0] < end) & (offs[:, 1] > start))[0]
-        if len(inside) and (best is None or len(inside) > len(best[1])):
-            best = (w, inside)
+    best = best_window(enc.windows, start, end)
     if best is None:
         return None
     w, inside = best

@@ -67,6 +67,23 @@ def _window(ids: np.ndarray, offsets: np.ndarray, a: int, b: int) -> Window:
                   np.concatenate([special, offsets[a:b], special]))
 
 
+def tokens_in(window: Window, start: int, end: int) -> np.ndarray:
+    """Indices of the window's tokens that overlap characters [start, end) (specials excluded)."""
+    offs = window.offsets
+    return np.nonzero((offs[:, 0] >= 0) & (offs[:, 0] < end) & (offs[:, 1] > start))[0]
+
+
+def best_window(windows: Sequence[Window], start: int, end: int) -> tuple[int, np.ndarray] | None:
+    """(window index, token indices) of the window holding most tokens of [start, end), or None.
+    Training (span examples) and inference (span pooling) both use it, so they pick alike."""
+    best = None
+    for w, window in enumerate(windows):
+        inside = tokens_in(window, start, end)
+        if len(inside) and (best is None or len(inside) > len(best[1])):
+            best = (w, inside)
+    return best
+
+
 def batch_arrays(windows: Sequence[Window]) -> tuple[np.ndarray, np.ndarray]:
     """Pad windows to the longest: (input_ids, attention_mask), both int64 [batch, length]."""
     length = max(len(w) for w in windows)

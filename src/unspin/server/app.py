@@ -1,7 +1,8 @@
 """The FastAPI app: JSON API under /v1/, the web page at /, read-only store pages at /store.
 
-The pipeline is built once at start-up; analyses run in worker threads, at most ``concurrency``
-at a time with ``queue`` more waiting (429 beyond), each within ``time_limit`` seconds (504).
+The pipeline is built once at start-up. At most ``concurrency`` requests are analysed at once,
+sharing pipeline batches (``batching.py``), with ``queue`` more waiting (429 beyond), each within
+``time_limit`` seconds (504).
 Errors are JSON ``{"error", "detail"}``; no stack trace ever reaches a client.
 """
 from __future__ import annotations
