@@ -129,3 +129,35 @@ def test_factchecks_cli(tmp_path):
     assert missing.returncode == 2 and "no fact-check store" in missing.stderr.decode()
     bad = run_cli("factchecks", "import", str(tmp_path / "nope.json"), "--store", str(store))
     assert bad.returncode == 2
+
+
+def test_int8_prefilter_finds_the_exact_cosine_top_n(tmp_path):
+    import numpy as np
+
+    from unspin.factchecks.dense import ExactDense, QuantisedDense, write_graph
+
+    rng = np.random.default_rng(7)
+    # Clustered unit vectors, like sentence embeddings: many near neighbours compete for the top.
+    centres = rng.normal(size=(40, 384))
+    vectors = centres[rng.integers(0, 40, 6000)] + 0.6 * rng.normal(size=(6000, 384))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    write_graph(vectors, tmp_path / "dense.onnx")
+    exact, quantised = ExactDense(vectors), QuantisedDense(vectors, tmp_path / "dense.onnx")
+    for query in vectors[rng.integers(0, 6000, 20)] + 0.01:
+        query = (query / np.linalg.norm(query)).astype(np.float32)
+        want_ids, want_scores = exact.search(query, 50)
+        got_ids, got_scores = quantised.search(query, 50)
+        assert got_ids.tolist() == want_ids.tolist()
+        assert np.allclose(got_scores, want_scores, atol=1e-6)  # scores are the exact cosines
+
+
+def test_large_store_index_uses_the_int8_graph(tmp_path, monkeypatch):
+    from unspin.factchecks import matcher as matcher_module
+    from unspin.factchecks.dense import QuantisedDense
+
+    monkeypatch.setattr(matcher_module, "QUANTISED_FROM", 5)  # the fixture store counts as large
+    store = tmp_path / "fc.duckdb"
+    import_files([CLAIMREVIEW, write_liar(tmp_path / "l.tsv")], store)
+    assert isinstance(matcher_module.Matcher.from_store(store).dense, QuantisedDense)
+    hits = search("Does drinking hot water cure the flu?", store, k=1)
+    assert hits[0]["claim"] == "Drinking hot tap water every hour cures the flu."

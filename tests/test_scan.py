@@ -87,6 +87,31 @@ def test_scan_formats_failures_and_resume(tmp_path):
     assert table(store, "SELECT count(*) FROM runs")[0][0] == 2
 
 
+def test_document_whose_analysis_fails_is_recorded_and_the_batch_goes_on(tmp_path):
+    from unspin.analyzers import base
+
+    @base.register
+    class Explodes(base.Analyzer):  # fails on one document, the way a buggy analyzer would
+        name, version = "test-explodes", "0"
+
+        def analyze(self, batch):
+            if any("EXPLODE" in a.text for a in batch):
+                raise RuntimeError("boom")
+
+    try:
+        corpus = make_corpus(tmp_path / "in", 6)
+        (corpus / "odd.txt").write_text("An ordinary headline\n\nEXPLODE is in this article body. Officials said so.")
+        store = tmp_path / "store.duckdb"
+        summary = scan([str(corpus)], store, engine="inline", analyzers=["engagement", "test-explodes"],
+                       batch_size=4, progress="none")
+    finally:
+        del base._REGISTRY["test-explodes"]
+    assert (summary.analyzed, summary.failed) == (6, 1)
+    assert summary.failures[0][0].endswith("odd.txt") and "analysis failed: RuntimeError: boom" in summary.failures[0][1]
+    assert table(store, "SELECT count(*) FROM documents")[0][0] == 6
+    assert table(store, "SELECT count(*) FROM failures")[0][0] == 1
+
+
 def _consistent(store, corpus_size):
     docs = table(store, "SELECT count(*), count(DISTINCT doc_id) FROM documents")[0]
     assert docs == (corpus_size, corpus_size), "every document exactly once"

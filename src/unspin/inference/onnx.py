@@ -11,12 +11,16 @@ def default_threads() -> int:
     return max(1, int(value)) if value else max(1, os.cpu_count() or 1)
 
 
-def session(path: Path, threads: int | None = None):
+def session(path: Path, threads: int | None = None, spin: bool = True):
+    """``spin=False`` for latency paths that interleave with other native work: idle onnxruntime
+    threads otherwise busy-wait and take the cores from the next step (BLAS, BM25)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or default_threads()
     options.inter_op_num_threads = 1
+    if not spin:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from ..document import Document
 from .worker import analyze_batch, set_single_thread
 
-Result = tuple[list[dict], list[tuple[str, str]]]
+Result = tuple[list[dict], list[tuple[str, str, str]]]  # rows, (doc_id, where, reason)
 
 
 def _bounded(submit, wait_one, batches: Iterable[list[Document]], in_flight: int) -> Iterator[Result]:

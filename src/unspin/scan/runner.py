@@ -122,14 +122,18 @@ def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers
                 if errors:
                     break
                 rows = [fill_text(r, texts.pop(r["document"]["doc_id"])) for r in rows]
+                for doc_id, _, _ in failures:
+                    texts.pop(doc_id, None)  # a failed document's text is not needed any more
                 for r in rows:
                     models.update(r["models"])
-                results.put((rows, failures))
+                results.put((rows, [(where, reason) for _, where, reason in failures]))
         finally:
             results.put(None)
             thread.join()
         if errors:
             raise errors[0]
+        if texts:  # every document sent to a worker must come back as a row or a failure
+            raise RuntimeError(f"{len(texts)} documents came back from the engine neither analysed nor failed")
         store.record_failures(summary.run_id, take_failures())
         summary.seconds = time.perf_counter() - started
         store.finish_run(summary.run_id, summary.analyzed, summary.skipped, summary.failed, models)

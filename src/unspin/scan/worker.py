@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import zlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -36,6 +37,15 @@ def set_single_thread() -> None:
     os.environ["UNSPIN_THREADS"] = "1"
 
 
+@lru_cache(maxsize=1)
+def _permutations():
+    """datasketch draws the permutations from the seed for every MinHash (a third of its cost
+    per article); they are the same every time, so draw them once per process."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME).permutations
+
+
 def minhash(text: str) -> list[int]:
     """MinHash of word 5-shingles (datasketch), for near-duplicate story clusters in the report."""
     from datasketch import MinHash
@@ -50,14 +60,14 @@ def minhash(text: str) -> list[int]:
     shingles = np.zeros(n, dtype=np.uint64)
     for k in range(SHINGLE):
         shingles = (shingles * _FNV_PRIME + hashes[k:k + n]) & _MASK32
-    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME, hashfunc=int)
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME, hashfunc=int, permutations=_permutations())
     m.update_batch(np.unique(shingles).tolist())
     return [int(v) for v in m.hashvalues]
 
 
-def analyze_batch(docs: list[Document], config: tuple) -> tuple[list[dict], list[tuple[str, str]]]:
-    """Rows for the store (without the texts, which the writer still has), and (where, reason)
-    for documents that failed to analyse."""
+def analyze_batch(docs: list[Document], config: tuple) -> tuple[list[dict], list[tuple[str, str, str]]]:
+    """Rows for the store (without the texts, which the writer still has), and (doc_id, where,
+    reason) for documents that failed to analyse."""
     pipeline = _pipeline(config)
     try:
         analyses = pipeline.analyze_batch(docs)
@@ -67,6 +77,6 @@ def analyze_batch(docs: list[Document], config: tuple) -> tuple[list[dict], list
             try:
                 rows.append(analysis_row(pipeline.analyze_batch([doc])[0], minhash(doc.text), with_text=False))
             except Exception as exc:  # noqa: BLE001 - reported per document, the scan goes on
-                failures.append((doc.source or doc.id or "?", f"analysis failed: {type(exc).__name__}: {exc}"))
+                failures.append((doc.doc_id, doc.source or doc.id or "?", f"analysis failed: {type(exc).__name__}: {exc}"))
         return rows, failures
     return [analysis_row(a, minhash(a.text), with_text=False) for a in analyses], []
