@@ -135,9 +135,8 @@ def main() -> None:
 
 def stage_times(matcher, encoder, qs: list[str]) -> dict[str, float]:
     """Mean milliseconds of each stage of one hybrid match, timed apart on the same queries."""
-    from unspin.factchecks.matcher import CANDIDATES
-
     from unspin.factchecks.dense import ExactDense
+    from unspin.factchecks.matcher import CANDIDATES
 
     n = min(CANDIDATES, len(matcher))
     dense = f"dense top-n ({type(matcher.dense).__name__})"
