@@ -161,3 +161,40 @@ def test_large_store_index_uses_the_int8_graph(tmp_path, monkeypatch):
     assert isinstance(matcher_module.Matcher.from_store(store).dense, QuantisedDense)
     hits = search("Does drinking hot water cure the flu?", store, k=1)
     assert hits[0]["claim"] == "Drinking hot tap water every hour cures the flu."
+
+
+def test_interrupted_import_keeps_whole_batches_and_the_index_stays_current(tmp_path):
+    from unspin.analyzers.models import sentence_encoder
+    from unspin.factchecks.matcher import Matcher
+
+    liar = tmp_path / "l.tsv"
+    liar.write_text("".join(f"{i}.json\tfalse\tThe county built {i} new bridges last year.\tx\tjane doe\t\t\t\t"
+                            "0\t0\t0\t0\t0\tz\n" for i in range(5)))
+    records = list(read_file(liar, None))
+    assert len(records) == 5 and all(isinstance(r, FactCheck) for r in records)
+
+    def crashing():  # the importer dies after the first batch, as a killed process would
+        yield from records[:2]
+        raise KeyboardInterrupt
+
+    store = tmp_path / "fc.duckdb"
+    with FactCheckStore(store) as s:
+        try:
+            s.add(crashing(), sentence_encoder(), batch_size=2)
+        except KeyboardInterrupt:
+            pass
+    with FactCheckStore(store, read_only=True) as s:
+        assert s.count() == 2 and s.generation() == 1  # the written batch and its generation, together
+    assert len(Matcher.from_store(store)) == 2
+    seen = []
+    again = import_files([liar], store, progress=lambda path, report: seen.append(report.read))
+    assert again.added == len(records) - 2 and again.duplicates == 2
+    assert seen and seen[-1] == len(records)
+    assert len(Matcher.from_store(store)) == len(records)  # not the stale index of the first run
+
+
+def test_import_progress_lines(tmp_path):
+    result = run_cli("factchecks", "import", str(write_liar(tmp_path / "l.tsv")), "--store", str(tmp_path / "p.duckdb"),
+                     "--progress", "plain")
+    assert result.returncode == 0
+    assert "l.tsv: 2 records read, 2 added, 0 already there, 2 malformed" in result.stderr.decode()

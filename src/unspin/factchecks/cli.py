@@ -23,15 +23,20 @@ def command() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Input format (default: detected from the file).")
+@click.option("--progress", type=click.Choice(["auto", "plain", "none"]), default="auto", show_default=True,
+              help="auto: a live line on a terminal; plain: a line per batch of 4,096 records.")
 @_STORE
-def import_(files: tuple[Path, ...], fmt: str | None, store: Path | None) -> None:
+def import_(files: tuple[Path, ...], fmt: str | None, progress: str, store: Path | None) -> None:
     """Import ClaimReview JSON-LD, LIAR TSV, CheckThat! claims or Share the Facts records.
 
-    Re-importing is a no-op; malformed records are listed and skipped."""
+    Re-importing is a no-op; malformed records are listed and skipped. Every claim is embedded
+    once, here (about 300 records/s on 2 cores); an interrupted import keeps the batches it wrote,
+    and running it again adds the rest."""
     from .service import import_files
     from .store import default_store_path
 
-    report = import_files(list(files), store, fmt)
+    with _ImportProgress(progress) as shown:
+        report = import_files(list(files), store, fmt, progress=shown.update)
     for problem in report.problems[:20]:
         click.echo(f"skipped {problem}", err=True)
     if len(report.problems) > 20:
@@ -83,3 +88,43 @@ def stats(fmt: str, store: Path | None) -> None:
         click.echo(f"published {data['dates']['first']} to {data['dates']['last']}")
     for title, key in (("publishers", "publishers"), ("verdicts", "verdicts"), ("imported from", "sources")):
         click.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in list(data[key].items())[:12]))
+
+
+class _ImportProgress:
+    """Records read and added so far, with the rate: a live status line on a terminal, plain lines
+    (``--progress plain``), or nothing."""
+
+    def __init__(self, mode: str):
+        import time
+
+        self.mode = ("live" if sys.stderr.isatty() else "none") if mode == "auto" else mode
+        self.started = time.perf_counter()
+        self.status = None
+        self.path: Path | None = None
+        self.before = self.last = 0  # records of the files already done; of the current one
+
+    def __enter__(self) -> _ImportProgress:
+        if self.mode == "live":
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status("importing...")
+            self.status.start()
+        return self
+
+    def update(self, path: Path, report) -> None:
+        import time
+
+        if path != self.path:  # a new file: count the finished one's records in the rate
+            self.path, self.before = path, self.before + self.last
+        self.last = report.read
+        rate = (self.before + report.read) / max(1e-9, time.perf_counter() - self.started)
+        line = (f"{path.name}: {report.read} records read, {report.added} added, "
+                f"{report.duplicates} already there, {len(report.problems)} malformed ({rate:.0f} records/s)")
+        if self.status is not None:
+            self.status.update(line)
+        elif self.mode == "plain":
+            click.echo(line, err=True)
+
+    def __exit__(self, *exc) -> None:
+        if self.status is not None:
+            self.status.stop()

@@ -1,6 +1,7 @@
 """Import and search as plain functions: the CLI, the web app and the claims analyzer call these."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
@@ -9,7 +10,9 @@ from .matcher import Matcher
 from .store import FactCheckStore, ImportReport, default_store_path
 
 
-def import_files(paths: list[Path], store_path: Path | None = None, fmt: str | None = None) -> ImportReport:
+def import_files(paths: list[Path], store_path: Path | None = None, fmt: str | None = None,
+                 progress: Callable[[Path, ImportReport], None] | None = None) -> ImportReport:
+    """Import every file into the store; ``progress(path, report so far)`` after each batch."""
     from ..analyzers.models import sentence_encoder
 
     encoder = sentence_encoder()
@@ -18,7 +21,8 @@ def import_files(paths: list[Path], store_path: Path | None = None, fmt: str | N
         for path in paths:
             if not path.is_file():
                 raise InputError("no such file", str(path))
-            report = store.add(read_file(path, fmt), encoder)
+            report = store.add(read_file(path, fmt), encoder,
+                               progress=(lambda r, path=path: progress(path, r)) if progress else None)
             total.read += report.read
             total.added += report.added
             total.duplicates += report.duplicates

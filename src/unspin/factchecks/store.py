@@ -10,7 +10,7 @@ rebuilt when an import changed the store.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,8 +85,13 @@ class FactCheckStore:
         self.close()
 
     # -- writing ------------------------------------------------------------------------------
-    def add(self, items: Iterable[FactCheck | Problem], encoder, batch_size: int = 4096) -> ImportReport:
-        """Add new records (embedding their claims once); re-importing is a no-op."""
+    def add(self, items: Iterable[FactCheck | Problem], encoder, batch_size: int = 4096,
+            progress: Callable[[ImportReport], None] | None = None) -> ImportReport:
+        """Add new records (embedding their claims once); re-importing is a no-op.
+
+        Each batch is written in one transaction together with a new store generation, so an
+        import killed at any point leaves whole batches, and the matching index (keyed by the
+        generation) is never stale: running the import again adds the rest."""
         report = ImportReport()
         batch: dict[str, FactCheck] = {}
         for item in items:
@@ -101,10 +106,12 @@ class FactCheckStore:
             if len(batch) >= batch_size:
                 self._insert(batch, encoder, report)
                 batch = {}
+                if progress:
+                    progress(report)
         if batch:
             self._insert(batch, encoder, report)
-        if report.added:
-            self._bump_generation()
+        if progress:
+            progress(report)
         return report
 
     def _insert(self, batch: dict[str, FactCheck], encoder, report: ImportReport) -> None:
@@ -126,8 +133,14 @@ class FactCheckStore:
         columns["embedding"] = pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), vectors.shape[1])
         self.con.register("incoming", pa.table(columns))
         try:
+            self.con.execute("BEGIN TRANSACTION")
             self.con.execute(f"INSERT INTO factchecks ({', '.join(COLUMNS)}, embedding) "
                              f"SELECT {', '.join(COLUMNS)}, embedding FROM incoming")
+            self._bump_generation()
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
         finally:
             self.con.unregister("incoming")
         report.added += len(new)
