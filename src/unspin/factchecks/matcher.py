@@ -19,6 +19,7 @@ from .dense import GRAPH, QUANTISED_FROM, ExactDense, open_dense, top_n, write_g
 from .store import FactCheckStore
 
 CANDIDATES = 50
+INDEX_LAYOUT = 2  # bump when the cached index's files change, so older caches are rebuilt (2: int8 graph)
 DEFAULT_RERANKER = {"weights": [9.0, 2.0, 1.0, 0.5], "bias": -8.0}  # used only if no trained one ships
 
 
@@ -78,7 +79,7 @@ class Matcher:
 
         with FactCheckStore(store_path, read_only=True) as store:
             generation = store.generation()
-            cache = store_path.with_name(store_path.name + ".index") / f"gen-{generation}"
+            cache = store_path.with_name(store_path.name + ".index") / f"gen-{generation}-v{INDEX_LAYOUT}"
             if not (cache / "done").exists():
                 _build_cache(store, cache)
         import pyarrow.parquet as pq
