@@ -78,3 +78,24 @@ def test_analyzers_command_lists_registry():
     assert names == ["outlet", "headline", "engagement", "attribution", "encoder", "propaganda", "claims",
                      "clickbait", "bias", "hyperpartisan", "manipulation"]
     assert "rules" in result.stdout.decode() and "model" in result.stdout.decode()
+
+
+def test_analyzer_options_on_the_command_line(article_file):
+    def biased(threshold: str) -> int:
+        result = run_cli("analyze", str(article_file), "--analyzers", "encoder,bias", "--set", f"bias.threshold={threshold}",
+                         "-f", "json")
+        assert result.returncode == 0, result.stderr
+        return sum(s["label"] == "biased sentence" for s in json.loads(result.stdout)["spans"])
+
+    assert biased("0") > 0 and biased("1.01") == 0
+    for bad, message in (("bias.nope=1", "has no option"), ("bias", "expected ANALYZER.OPTION=VALUE"),
+                         ("claims.match_top=1", "not in the pipeline")):
+        result = run_cli("analyze", str(article_file), "--analyzers", "encoder,bias", "--set", bad)
+        assert result.returncode == 2 and message in result.stderr.decode(), (bad, result.stderr)
+
+
+def test_scan_checks_analyzer_options_before_starting(tmp_path, article_file):
+    result = run_cli("scan", str(article_file), "--store", str(tmp_path / "s.duckdb"), "--fast",
+                     "--set", "claims.match_top=3")
+    assert result.returncode == 2 and "not in the pipeline" in result.stderr.decode()
+    assert not (tmp_path / "s.duckdb").exists()

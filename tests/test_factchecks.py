@@ -143,11 +143,13 @@ def test_int8_prefilter_finds_the_exact_cosine_top_n(tmp_path):
     vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
     write_graph(vectors, tmp_path / "dense.onnx")
     exact, quantised = ExactDense(vectors), QuantisedDense(vectors, tmp_path / "dense.onnx")
-    for query in vectors[rng.integers(0, 6000, 20)] + 0.01:
-        query = (query / np.linalg.norm(query)).astype(np.float32)
+    queries = vectors[rng.integers(0, 6000, 70)] + 0.01  # more than one chunk of queries
+    queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
+    together = quantised.search_many(queries, 50)
+    for query, (batch_ids, _) in zip(queries, together):
         want_ids, want_scores = exact.search(query, 50)
         got_ids, got_scores = quantised.search(query, 50)
-        assert got_ids.tolist() == want_ids.tolist()
+        assert got_ids.tolist() == want_ids.tolist() == batch_ids.tolist()
         assert np.allclose(got_scores, want_scores, atol=1e-6)  # scores are the exact cosines
 
 

@@ -102,3 +102,9 @@ def test_claims_with_attribution_and_fact_check_matches_in_every_format(tmp_path
     jsonschema.validate(data, schema)
     assert any(m["verdict"] == "False" for c in data["claims"] for m in c["matches"])
     assert "unattributed" in render([analysis], "text") and "Fact-check: False" in render([analysis], "html")
+    for top in (0, 1):  # only each article's `match_top` most check-worthy claims are matched
+        limited = Pipeline(config={"claims": {"store": str(store), "match_top": top}})(parse_text(text))
+        ranked = sorted(limited.claims, key=lambda c: -c.checkworthiness)
+        assert len(ranked) == len(analysis.claims)  # every claim is still listed
+        assert not any(c.matches for c in ranked[top:])
+    assert any(c.matches for c in analysis.claims)  # (so the limit is what removed them)

@@ -112,6 +112,17 @@ def test_document_whose_analysis_fails_is_recorded_and_the_batch_goes_on(tmp_pat
     assert table(store, "SELECT count(*) FROM failures")[0][0] == 1
 
 
+def test_scan_passes_analyzer_options_to_the_workers(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 4)
+    counts = []
+    for threshold in (0.0, 1.01):
+        store = tmp_path / f"s{threshold}.duckdb"
+        scan([str(corpus)], store, engine="local", workers=1, analyzers=["encoder", "bias"],
+             config={"bias": {"threshold": threshold}}, progress="none")
+        counts.append(table(store, "SELECT count(*) FROM spans WHERE label = 'biased sentence'")[0][0])
+    assert counts[0] > 0 and counts[1] == 0
+
+
 def _consistent(store, corpus_size):
     docs = table(store, "SELECT count(*), count(DISTINCT doc_id) FROM documents")[0]
     assert docs == (corpus_size, corpus_size), "every document exactly once"

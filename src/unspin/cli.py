@@ -68,13 +68,15 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Largest input document in bytes (default 5000000, or $UNSPIN_MAX_BYTES).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: if a terminal).")
-def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_size, color):
+@click.option("--set", "settings", multiple=True, metavar="ANALYZER.OPTION=VALUE",
+              help="An analyzer option, e.g. claims.match_top=5 (repeatable; see docs/analyzers.md).")
+def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_size, color, settings):
     """Analyse articles: files (.txt .html .json .jsonl .csv), folders, or - for stdin."""
     from .ingest import Limits, read_inputs
     from .render import render
 
     limits = Limits.from_env(max_bytes)
-    pipeline = make_pipeline(_names(only), _names(exclude) or (), fast, batch_size)
+    pipeline = make_pipeline(_names(only), _names(exclude) or (), fast, batch_size, parse_settings(settings))
     documents, failures = [], []
     for item in read_inputs(paths, limits, title=title, allow_warc=False):
         if isinstance(item, InputError):
@@ -108,14 +110,33 @@ def list_analyzers():
         click.echo(f"{name:<14} {cls.version:<8} {kind:<6} {lang:<13} {doc}")
 
 
-def make_pipeline(only, exclude, fast: bool, batch_size: int = 16):
+def make_pipeline(only, exclude, fast: bool, batch_size: int = 16, config: dict | None = None):
     """A Pipeline, with a bad analyzer name or option reported as a usage error (exit 2)."""
     from .pipeline import Pipeline
 
     try:
-        return Pipeline(only, exclude=exclude, fast=fast, batch_size=batch_size)
+        return Pipeline(only, exclude=exclude, fast=fast, batch_size=batch_size, config=config)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def parse_settings(settings: tuple[str, ...]) -> dict[str, dict]:
+    """``("claims.match_top=5", ...)`` -> ``{"claims": {"match_top": 5}}``; values are read as
+    JSON when they parse (numbers, true/false, null), else kept as text."""
+    import json
+
+    config: dict[str, dict] = {}
+    for item in settings:
+        key, sep, raw = item.partition("=")
+        analyzer, dot, option = key.strip().partition(".")
+        if not (sep and dot and analyzer and option):
+            raise click.UsageError(f"--set {item!r}: expected ANALYZER.OPTION=VALUE, e.g. claims.match_top=5")
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        config.setdefault(analyzer, {})[option.strip()] = value
+    return config
 
 
 def _names(value: str | None) -> list[str] | None:

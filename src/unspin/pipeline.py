@@ -36,6 +36,19 @@ def resolve(analyzers: Sequence[str] | None = None, exclude: Sequence[str] = (),
     return _with_requirements([n for n in names if n not in set(exclude)])
 
 
+def check_config(config: dict[str, dict], names: Sequence[str]) -> None:
+    """Raise ValueError for options of analyzers not in ``names`` or options they do not have,
+    without building the analyzers (no model is loaded)."""
+    unknown = set(config) - set(names)
+    if unknown:
+        raise ValueError(f"configuration given for analyzers not in the pipeline: {sorted(unknown)}")
+    for name, options in config.items():
+        keys = get_analyzer(name).config_keys()
+        bad = set(options) - set(keys)
+        if bad:
+            raise ValueError(f"analyzer {name!r} has no option(s) {sorted(bad)}; options: {sorted(keys) or 'none'}")
+
+
 class Pipeline:
     """Analyse documents with a chosen set of analyzers.
 
@@ -47,9 +60,7 @@ class Pipeline:
                  config: dict[str, dict] | None = None, fast: bool = False, batch_size: int = 16):
         names = resolve(analyzers, exclude, fast)
         config = config or {}
-        unknown = set(config) - set(names)
-        if unknown:
-            raise ValueError(f"configuration given for analyzers not in the pipeline: {sorted(unknown)}")
+        check_config(config, names)
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self.batch_size = batch_size

@@ -105,8 +105,10 @@ class Matcher:
         """Top ``k`` candidates per query. ``mode``: hybrid | semantic | lexical."""
         out = []
         for rows in self.candidates(queries, query_vectors, mode):
-            scored = sorted(((self._score(f, mode), f) for f in rows), key=lambda r: -r[0])[:k]
-            out.append([Candidate(self.ids[f.index], s, f.cosine, f.bm25, self._record(f.index)) for s, f in scored])
+            scores = self._scores(rows, mode)
+            best = np.argsort(-scores, kind="stable")[:k]  # stable: ties keep the candidates' order
+            out.append([Candidate(self.ids[rows[i].index], float(scores[i]), rows[i].cosine, rows[i].bm25,
+                                  self._record(rows[i].index)) for i in best])
         return out
 
     def candidates(self, queries: list[str], query_vectors: np.ndarray,
@@ -119,13 +121,16 @@ class Matcher:
         lexical = self._lexical(queries, n) if mode != "semantic" else [{} for _ in queries]
         out = []
         for qi in range(len(queries)):
+            union = list(set(dense[qi]) | set(lexical[qi]))
+            # Lexical-only candidates need their cosine too: one gather for all of them.
+            missing = sorted(i for i in union if i not in dense[qi])
+            cosines = dict(zip(missing, (np.asarray(self.vectors[missing]) @ query_vectors[qi]).tolist())) \
+                if missing else {}
             rows = []
-            for idx in set(dense[qi]) | set(lexical[qi]):
+            for idx in union:
                 cos, d_rank = dense[qi].get(idx, (None, n + 1))
-                if cos is None:
-                    cos = float(np.asarray(self.vectors[idx]) @ query_vectors[qi])
                 bm, b_rank = lexical[qi].get(idx, (0.0, n + 1))
-                rows.append(Features(idx, cos, bm, d_rank, b_rank))
+                rows.append(Features(idx, cosines[idx] if cos is None else cos, bm, d_rank, b_rank))
             out.append(rows)
         return out
 
@@ -135,11 +140,8 @@ class Matcher:
         return {name: self.records.column(name)[idx].as_py() for name in self.records.column_names}
 
     def _dense(self, q: np.ndarray, n: int) -> list[dict[int, tuple[float, int]]]:
-        out = []
-        for vector in q:
-            top, scores = self.dense.search(vector, n)
-            out.append({int(i): (float(s), rank) for rank, (i, s) in enumerate(zip(top, scores), 1)})
-        return out
+        return [{int(i): (float(s), rank) for rank, (i, s) in enumerate(zip(top, scores), 1)}
+                for top, scores in self.dense.search_many(np.asarray(q, dtype=np.float32), n)]
 
     def _lexical(self, queries: list[str], n: int) -> list[dict[int, tuple[float, int]]]:
         out = []
@@ -151,14 +153,17 @@ class Matcher:
             out.append({int(d): (float(scores[d]) / best, rank) for rank, d in enumerate(top, 1) if scores[d] > 0})
         return out
 
-    def _score(self, f: Features, mode: str) -> float:
+    def _scores(self, rows: list[Features], mode: str) -> np.ndarray:
+        """The similarity of each candidate: the re-ranker's probability (hybrid), else the cosine
+        (semantic) or the normalised BM25 score (lexical)."""
         if mode == "semantic":
-            return max(0.0, f.cosine)
+            return np.maximum(0.0, np.array([f.cosine for f in rows], dtype=np.float64))
         if mode == "lexical":
-            return f.bm25
-        w, b = self.reranker["weights"], self.reranker["bias"]
-        z = float(np.dot(w, f.vector())) + b
-        return float(1.0 / (1.0 + np.exp(-z)))
+            return np.array([f.bm25 for f in rows], dtype=np.float64)
+        if not rows:
+            return np.zeros(0)
+        z = np.array([f.vector() for f in rows]) @ np.asarray(self.reranker["weights"]) + self.reranker["bias"]
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 def _bm25_index(texts: list[str]):

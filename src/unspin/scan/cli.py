@@ -21,7 +21,9 @@ import click
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Largest document in bytes.")
 @click.option("--progress", type=click.Choice(["auto", "bar", "plain", "none"]), default="auto", show_default=True)
-def scan_command(inputs, store, engine, workers, scheduler, fast, only, batch_size, max_bytes, progress):
+@click.option("--set", "settings", multiple=True, metavar="ANALYZER.OPTION=VALUE",
+              help="An analyzer option, e.g. claims.match_top=3 (repeatable; see docs/analyzers.md).")
+def scan_command(inputs, store, engine, workers, scheduler, fast, only, batch_size, max_bytes, progress, settings):
     """Analyse folders (txt/html), JSONL/CSV/Parquet and WARC files into a store, resumably."""
     from ..ingest import Limits
     from .runner import scan
@@ -29,14 +31,17 @@ def scan_command(inputs, store, engine, workers, scheduler, fast, only, batch_si
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     analyzers = [a.strip() for a in only.split(",") if a.strip()] if only else None
-    from ..pipeline import resolve
+    from ..cli import parse_settings
+    from ..pipeline import check_config, resolve
 
-    try:
-        resolve(analyzers, fast=fast)
+    config = parse_settings(settings)
+    try:  # checked here, before any worker starts (and without loading a model)
+        check_config(config, resolve(analyzers, fast=fast))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     summary = scan(inputs, store, engine=engine, workers=workers, scheduler=scheduler, analyzers=analyzers,
-                   fast=fast, batch_size=batch_size, limits=Limits.from_env(max_bytes), progress=progress)
+                   fast=fast, batch_size=batch_size, limits=Limits.from_env(max_bytes), progress=progress,
+                   config=config)
     click.echo(summary.text(), err=True)
     for where, reason in summary.failures[:20]:
         click.echo(f"  {where}: {reason}", err=True)

@@ -43,15 +43,21 @@ class ScanSummary:
 
 def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers: int | None = None,
          scheduler: str | None = None, analyzers: Sequence[str] | None = None, fast: bool = False,
-         batch_size: int = 16, limits: Limits | None = None, progress: str = "auto") -> ScanSummary:
-    from ..pipeline import resolve
+         batch_size: int = 16, limits: Limits | None = None, progress: str = "auto",
+         config: dict[str, dict] | None = None) -> ScanSummary:
+    """``config``: analyzer options, as for :class:`unspin.pipeline.Pipeline`."""
+    import json
+
+    from ..pipeline import check_config, resolve
 
     started = time.perf_counter()
-    # Names are validated here, but no model is loaded in this process: workers load their own
-    # (a process forked after onnxruntime made its thread pools must not use them).
+    # Names and options are validated here, but no model is loaded in this process: workers load
+    # their own (a process forked after onnxruntime made its thread pools must not use them).
     names = resolve(list(analyzers) if analyzers else None, fast=fast)
+    check_config(config or {}, names)
     _warm_shared_state()
-    config = (tuple(names), fast, batch_size)
+    # Hashable and picklable: workers build (and cache) one pipeline per distinct configuration.
+    config = (tuple(names), fast, batch_size, json.dumps(config or {}, sort_keys=True))
     summary = ScanSummary()
     store = CorpusStore(store_path)
     models: dict[str, str] = {}

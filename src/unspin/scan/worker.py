@@ -4,6 +4,7 @@ The pipeline is built once per process and reused for every batch (models load o
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import zlib
@@ -27,8 +28,9 @@ def _pipeline(config: tuple):
     if config not in _PIPELINES:
         from ..pipeline import Pipeline
 
-        analyzers, fast, batch_size = config
-        _PIPELINES[config] = Pipeline(list(analyzers) if analyzers else None, fast=fast, batch_size=batch_size)
+        analyzers, fast, batch_size, options = config
+        _PIPELINES[config] = Pipeline(list(analyzers) if analyzers else None, fast=fast, batch_size=batch_size,
+                                      config=json.loads(options))
     return _PIPELINES[config]
 
 
