@@ -52,11 +52,11 @@ def load_corpus(folder: Path, words: int | None, limit: int | None) -> list[Docu
     return docs[:limit] if limit else docs
 
 
-def _init(names, fast, threads):
+def _init(names, fast, threads, config=None):
     global _PIPELINE
     if threads:
         os.environ["UNSPIN_THREADS"] = str(threads)
-    _PIPELINE = Pipeline(names, fast=fast)
+    _PIPELINE = Pipeline(names, fast=fast, config=config)
 
 
 def _run_batch(docs: list[Document]) -> tuple[int, float, dict[str, float]]:
@@ -95,7 +95,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--latency-docs", type=int, default=200)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument("--set", dest="settings", action="append", default=[], metavar="ANALYZER.OPTION=VALUE",
+                        help="analyzer option, as for `unspin analyze --set` (repeatable)")
     args = parser.parse_args()
+    from unspin.cli import parse_settings
+
+    config = parse_settings(tuple(args.settings))
 
     names = args.analyzers.split(",") if args.analyzers else None
     started = time.perf_counter()
@@ -105,7 +110,7 @@ def main() -> None:
 
     # Latency: one document at a time, in this process, after a warm-up.
     threads = 1 if args.workers > 1 else None
-    _init(names, args.fast, threads)
+    _init(names, args.fast, threads, config)
     _run_batch(docs[:2])
     latencies = []
     for d in docs[:args.latency_docs]:
@@ -118,7 +123,7 @@ def main() -> None:
         results = [_run_batch(b) for b in batches]
     else:
         with ProcessPoolExecutor(args.workers, initializer=_init,
-                                 initargs=(names, args.fast, 1)) as pool:
+                                 initargs=(names, args.fast, 1, config)) as pool:
             results = list(pool.map(_run_batch, batches))
     elapsed = time.perf_counter() - started
     own, children = peak_rss_mb()
