@@ -99,3 +99,19 @@ def test_scan_checks_analyzer_options_before_starting(tmp_path, article_file):
                      "--set", "claims.match_top=3")
     assert result.returncode == 2 and "not in the pipeline" in result.stderr.decode()
     assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error():
+    import os
+    import subprocess
+    import sys
+
+    # As in `unspin analyzers | head -0`: the reader is gone before the first line is written.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "unspin", "analyzers"], stdout=write_end,
+                              stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0 and b"error" not in done.stderr, done.stderr

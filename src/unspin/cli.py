@@ -33,6 +33,11 @@ class UnspinGroup(click.Group):
         except KeyboardInterrupt:
             _error("interrupted")
             sys.exit(130)
+        except BrokenPipeError:  # the reader stopped early (`unspin ... | head`): not an error
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+            sys.exit(0)
         except Exception as exc:  # noqa: BLE001 - last line of defence, reported plainly
             if ctx.obj and ctx.obj.get("debug"):
                 raise

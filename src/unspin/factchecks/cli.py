@@ -111,15 +111,18 @@ class _ImportProgress:
             self.status.start()
         return self
 
-    def update(self, path: Path, report) -> None:
+    def update(self, path: Path | None, report) -> None:
         import time
 
-        if path != self.path:  # a new file: count the finished one's records in the rate
-            self.path, self.before = path, self.before + self.last
-        self.last = report.read
-        rate = (self.before + report.read) / max(1e-9, time.perf_counter() - self.started)
-        line = (f"{path.name}: {report.read} records read, {report.added} added, "
-                f"{report.duplicates} already there, {len(report.problems)} malformed ({rate:.0f} records/s)")
+        if path is None:
+            line = f"{report.added} records added; building the matching index..."
+        else:
+            if path != self.path:  # a new file: count the finished one's records in the rate
+                self.path, self.before = path, self.before + self.last
+            self.last = report.read
+            rate = (self.before + report.read) / max(1e-9, time.perf_counter() - self.started)
+            line = (f"{path.name}: {report.read} records read, {report.added} added, {report.duplicates} already "
+                    f"there, {len(report.problems)} malformed ({rate:.0f} records/s)")
         if self.status is not None:
             self.status.update(line)
         elif self.mode == "plain":

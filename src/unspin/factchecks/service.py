@@ -11,8 +11,9 @@ from .store import FactCheckStore, ImportReport, default_store_path
 
 
 def import_files(paths: list[Path], store_path: Path | None = None, fmt: str | None = None,
-                 progress: Callable[[Path, ImportReport], None] | None = None) -> ImportReport:
-    """Import every file into the store; ``progress(path, report so far)`` after each batch."""
+                 progress: Callable[[Path | None, ImportReport], None] | None = None) -> ImportReport:
+    """Import every file into the store; ``progress(path, report so far)`` after each batch, and
+    ``progress(None, total)`` before the matching index is built."""
     from ..analyzers.models import sentence_encoder
 
     encoder = sentence_encoder()
@@ -28,6 +29,8 @@ def import_files(paths: list[Path], store_path: Path | None = None, fmt: str | N
             total.duplicates += report.duplicates
             total.problems += report.problems
     if total.added:
+        if progress:
+            progress(None, total)  # the last, slower step: building the matching index
         Matcher.from_store(store_path or default_store_path())  # build the index now, not at first use
     return total
 
