@@ -36,6 +36,15 @@ def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> tuple[float, li
     return float(ece), rows
 
 
+def ece_interval(y: np.ndarray, p: np.ndarray, rounds: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """95 % bootstrap interval of the ECE (items resampled with replacement): how much of a gap is
+    sampling noise on this many items."""
+    rng = np.random.default_rng(seed)
+    values = [reliability(y[idx], p[idx])[0] for idx in (rng.integers(0, len(y), len(y)) for _ in range(rounds))]
+    low, high = np.percentile(values, [2.5, 97.5])
+    return float(low), float(high)
+
+
 def propaganda() -> tuple[np.ndarray, np.ndarray]:
     from unspin.evaluation.ptc import article_document, read_articles, read_labels
     from unspin.pipeline import Pipeline
@@ -60,7 +69,8 @@ def propaganda() -> tuple[np.ndarray, np.ndarray]:
 def from_predictions() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     out = {}
     results = json.loads((OUT / "results.json").read_text())
-    files = {p.name.split("-")[0]: p for p in OUT.glob("*.pred")}
+    # The prediction files of the last `eval_all.py` run (never an older file left in build/eval).
+    files = {name: OUT / r["predictions"] for name, r in results.items() if r.get("predictions")}
     if "clickbait" in results and "clickbait" in files:
         gold = [json.loads(l) for l in (SPLITS / "clickbait-test" / "headlines.jsonl").read_text().splitlines()]
         pred = [json.loads(l) for l in files["clickbait"].read_text().splitlines()]
@@ -108,9 +118,11 @@ def main() -> None:
     plots.mkdir(parents=True, exist_ok=True)
     for name, (y, p) in scores.items():
         ece, rows = reliability(y, p)
-        report[name] = {"n": int(len(y)), "ece": round(ece, 4), "reliability": rows}
+        low, high = ece_interval(y, p)
+        report[name] = {"n": int(len(y)), "ece": round(ece, 4), "ece_95": [round(low, 4), round(high, 4)],
+                        "reliability": rows}
         (plots / f"reliability-{name.split()[0]}.svg").write_text(svg(name, rows))
-        print(f"{name}: ECE {ece:.4f} over {len(y)} predictions")
+        print(f"{name}: ECE {ece:.4f} (95 % bootstrap interval {low:.3f}-{high:.3f}) over {len(y)} predictions")
         for r in rows:
             print(f"   {r['bin']}  n={r['n']:<5} predicted {r['predicted']:.3f}  observed {r['observed']:.3f}")
     (OUT / "calibration.json").write_text(json.dumps(report, indent=1) + "\n")

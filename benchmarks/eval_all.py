@@ -8,6 +8,7 @@ Markdown table, and writes build/eval/results.json.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import subprocess
 import sys
@@ -59,14 +60,14 @@ def main() -> None:
         name = t.get("name", t["task"])
         if only and t["task"] not in only:
             continue
-        pred = OUT / f"{name.split(' ')[0]}-{abs(hash(name)) % 1000}.pred"
+        pred = OUT / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.pred"  # one file per task, overwritten
         started = time.time()
         run([*unspin, "eval", "predict", t["task"], t["data"], "-o", pred, *t.get("predict", [])])
         seconds = time.time() - started
         score = json.loads(run([*unspin, "eval", "score", t["task"], t["data"], pred, *t.get("score", [])]))
         score.pop("per_technique", None) if t["task"] != "ptc-flc" and t["task"] != "ptc-tc" else None
         results[name] = {"metric": t["headline"], "value": score[t["headline"]], "predict_seconds": round(seconds, 1),
-                         "score": score}
+                         "score": score, "predictions": pred.name}
         print(f"  {name}: {t['headline']} = {score[t['headline']]:.4f}", flush=True)
     existing = json.loads((OUT / "results.json").read_text()) if (OUT / "results.json").exists() else {}
     existing.update(results)
