@@ -1,0 +1,81 @@
+"""Is the hyperpartisan head's calibration recipe sound? Nested cross-validation on train+dev.
+
+    python -m training.hyperpartisan_calibration
+
+Pooled out-of-fold ECE of (a) the shipped `textclf.fit_cv` recipe (the final model fitted on all the
+data, with the Platt calibration fitted on the fold models' out-of-fold scores) against (b) an
+ensemble of the fold models sharing that calibration (the average of their probabilities), which
+has no mismatch between the models calibrated and the model used. Result (2026-11-29): (a) 0.041,
+(b) 0.043 on 497 articles, so the recipe is calibrated on its own data and the test split's 0.092
+is not caused by it.
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import StratifiedKFold
+
+from unspin.document import Document
+from unspin.evaluation.readers import read_semeval_articles, read_semeval_truth
+
+from . import heads, textclf
+from .heads import D, Features, _joined
+
+
+def hp_sets(features: Features):
+    """Texts, encoder vectors and labels of the train and dev articles (the test split is not read)."""
+    base = D / "hyperpartisan_semeval2019"
+    articles = {a.id: a for a in read_semeval_articles(base / "articles-training-byarticle-20181122.xml")}
+    truth = read_semeval_truth(base / "ground-truth-training-byarticle-20181122.xml")
+    split = heads.hyperpartisan_split(sorted(articles))
+    sets = {}
+    for name in ("train", "dev"):
+        docs = [Document(title=articles[i].title, body=articles[i].body or articles[i].title, id=i) for i in split[name]]
+        sets[name] = ([d.text for d in docs], features.articles(f"hp-{name}", docs), np.array([truth[i] for i in split[name]]))
+    return _joined(sets["train"], sets["dev"])
+
+
+def ensemble_proba(texts, vectors, y, Cs=(0.03, 0.1, 0.3, 1.0), vector_scale=2.0, folds=5, seed=0):
+    """fit_cv's C selection and calibration, but predicting with the average of the fold models."""
+    metric = accuracy_score
+    cv = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y))
+    best = None
+    for C in Cs:
+        z, specs = np.zeros(len(y)), []
+        for tr, te in cv:
+            spec = textclf.fit("x", [texts[i] for i in tr], vectors[tr], y[tr], None, None, None,
+                               blocks=("vector", "word"), C=C, vector_scale=vector_scale)
+            specs.append(spec)
+            z[te] = textclf._raw_decision(spec, [texts[i] for i in te], vectors[te])
+        score = metric(y, z >= 0)
+        if best is None or score > best[0]:
+            best = (score, C, z, specs)
+    _, C, z, specs = best
+    calib = LogisticRegression(C=1e4, max_iter=1000).fit(z.reshape(-1, 1), y)
+    a, b = float(calib.coef_[0][0]), float(calib.intercept_[0])
+    def predict(t, v):
+        ps = [1 / (1 + np.exp(-(a * textclf._raw_decision(s, t, v) + b))) for s in specs]
+        return np.mean(ps, axis=0)
+    return predict
+
+def main() -> None:
+    texts, vectors, y = hp_sets(Features())
+    outer = list(StratifiedKFold(5, shuffle=True, random_state=1).split(texts, y))
+    pa, pb = np.zeros(len(y)), np.zeros(len(y))
+    for k, (tr, te) in enumerate(outer, 1):
+        train_texts, test_texts = [texts[i] for i in tr], [texts[i] for i in te]
+        spec = textclf.fit_cv("hp", train_texts, vectors[tr], y[tr], blocks=("vector", "word"), vector_scale=2.0,
+                              metric=accuracy_score)
+        a, b = spec["calibration"]
+        pa[te] = 1 / (1 + np.exp(-(a * textclf._raw_decision(spec, test_texts, vectors[te]) + b)))
+        pb[te] = ensemble_proba(train_texts, vectors[tr], y[tr])(test_texts, vectors[te])
+        print(f"outer fold {k} of 5 done", flush=True)
+    print(f"{len(y)} articles (train+dev)")
+    for name, p in (("shipped recipe", pa), ("fold ensemble", pb)):
+        print(f"{name}: pooled out-of-fold ECE {textclf.ece(y.astype(float), p):.4f}, "
+              f"accuracy {accuracy_score(y, p >= 0.5):.4f}")
+
+
+if __name__ == "__main__":
+    main()
