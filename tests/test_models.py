@@ -108,3 +108,28 @@ def test_claims_with_attribution_and_fact_check_matches_in_every_format(tmp_path
         assert len(ranked) == len(analysis.claims)  # every claim is still listed
         assert not any(c.matches for c in ranked[top:])
     assert any(c.matches for c in analysis.claims)  # (so the limit is what removed them)
+
+
+def test_a_sentence_repeated_across_articles_is_matched_once_and_given_to_each(tmp_path, monkeypatch):
+    from unspin.analyzers import claims as claims_module
+
+    store = tmp_path / "fc.duckdb"
+    import_files([ROOT / "tests" / "fixtures" / "claimreview.json"], store)
+    wire = "Drinking hot tap water every hour cures the flu."
+    texts = [f"Council says rates are stable ({i})\n\nUnemployment in the county fell to 3.9 percent last year, "
+             f"the mayor said on Monday.\n{wire}\n" for i in range(3)]
+    pipeline = Pipeline(["attribution", "encoder", "claims"], config={"claims": {"store": str(store)}})
+    encoded: list[str] = []
+    real = claims_module.sentence_encoder
+
+    class Counting:  # the real encoder, counting what it is asked to embed
+        def encode(self, items):
+            encoded.extend(items)
+            return real().encode(items)
+
+    monkeypatch.setattr(claims_module, "sentence_encoder", Counting)
+    analyses = pipeline.analyze_batch([parse_text(t) for t in texts])
+    assert encoded.count(wire) == 1
+    for analysis in analyses:
+        claim = next(c for c in analysis.claims if c.text == wire)
+        assert claim.matches and claim.matches[0].verdict == "False"

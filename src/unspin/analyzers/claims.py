@@ -72,10 +72,11 @@ class ClaimsAnalyzer(Analyzer):
             self._match(found)
 
     def _match(self, claims: list[Claim]) -> None:
-        vectors = sentence_encoder().encode([c.text for c in claims])
-        results = self.matcher.search([c.text for c in claims], vectors, k=self.k)
-        for claim, candidates in zip(claims, results):
-            for cand in candidates:
+        # The same sentence in several articles of a batch (wire copy) is embedded and searched once.
+        texts = list(dict.fromkeys(c.text for c in claims))
+        found = dict(zip(texts, self.matcher.search(texts, sentence_encoder().encode(texts), k=self.k)))
+        for claim in claims:
+            for cand in found[claim.text]:
                 if cand.similarity < self.min_similarity or not cand.record:
                     continue
                 r = cand.record
