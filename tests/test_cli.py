@@ -89,7 +89,8 @@ def test_analyzer_options_on_the_command_line(article_file):
 
     assert biased("0") > 0 and biased("1.01") == 0
     for bad, message in (("bias.nope=1", "has no option"), ("bias", "expected ANALYZER.OPTION=VALUE"),
-                         ("claims.match_top=1", "not in the pipeline")):
+                         ("claims.match_top=1", "not in the pipeline"),
+                         ("bias.threshold=high", "analyzer 'bias' option 'threshold': expected a number")):
         result = run_cli("analyze", str(article_file), "--analyzers", "encoder,bias", "--set", bad)
         assert result.returncode == 2 and message in result.stderr.decode(), (bad, result.stderr)
 
@@ -98,6 +99,11 @@ def test_scan_checks_analyzer_options_before_starting(tmp_path, article_file):
     result = run_cli("scan", str(article_file), "--store", str(tmp_path / "s.duckdb"), "--fast",
                      "--set", "claims.match_top=3")
     assert result.returncode == 2 and "not in the pipeline" in result.stderr.decode()
+    assert not (tmp_path / "s.duckdb").exists()
+    # A bad value is caught up front too, not in every worker.
+    result = run_cli("scan", str(article_file), "--store", str(tmp_path / "s.duckdb"), "--analyzers", "engagement,claims",
+                     "--set", "claims.match_top=-1")
+    assert result.returncode == 2 and "option 'match_top': expected a whole number of 0 or more" in result.stderr.decode()
     assert not (tmp_path / "s.duckdb").exists()
 
 

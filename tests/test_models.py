@@ -107,6 +107,7 @@ def test_claims_with_attribution_and_fact_check_matches_in_every_format(tmp_path
         ranked = sorted(limited.claims, key=lambda c: -c.checkworthiness)
         assert len(ranked) == len(analysis.claims)  # every claim is still listed
         assert not any(c.matches for c in ranked[top:])
+        assert f"{len(ranked) - top} other claims were not searched" in " ".join(limited.warnings)
     assert any(c.matches for c in analysis.claims)  # (so the limit is what removed them)
 
 

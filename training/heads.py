@@ -304,17 +304,24 @@ def hyperpartisan_split(ids: list[str]) -> dict[str, list[str]]:
     return splits.load("hyperpartisan")
 
 
-def train_hyperpartisan(features: Features) -> dict:
+def hyperpartisan_sets(features: Features, names=("train", "dev", "test")) -> tuple[dict, dict[str, list[str]]]:
+    """(texts, encoder vectors, labels) of each split's articles, and the split's article ids."""
     base = D / "hyperpartisan_semeval2019"
     articles = {a.id: a for a in read_semeval_articles(base / "articles-training-byarticle-20181122.xml")}
     truth = read_semeval_truth(base / "ground-truth-training-byarticle-20181122.xml")
-    urls = _urls(base / "ground-truth-training-byarticle-20181122.xml")
     split = hyperpartisan_split(sorted(articles))
-    sets, test_ids = {}, split["test"]
-    for name in ("train", "dev", "test"):
+    sets = {}
+    for name in names:
         docs = [Document(title=articles[i].title, body=articles[i].body or articles[i].title, id=i) for i in split[name]]
         sets[name] = ([d.text for d in docs], features.articles(f"hp-{name}", docs),
                       np.array([truth[i] for i in split[name]]))
+    return sets, split
+
+
+def train_hyperpartisan(features: Features) -> dict:
+    sets, split = hyperpartisan_sets(features)
+    urls = _urls(D / "hyperpartisan_semeval2019" / "ground-truth-training-byarticle-20181122.xml")
+    test_ids = split["test"]
     spec = textclf.fit_cv("hyperpartisan", *_joined(sets["train"], sets["dev"]), blocks=("vector", "word"),
                           vector_scale=2.0, metric=accuracy_score)
     textclf.save(spec, HEADS / "hyperpartisan.json.gz")

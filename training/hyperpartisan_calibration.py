@@ -16,24 +16,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import StratifiedKFold
 
-from unspin.document import Document
-from unspin.evaluation.readers import read_semeval_articles, read_semeval_truth
-
 from . import heads, textclf
-from .heads import D, Features, _joined
-
-
-def hp_sets(features: Features):
-    """Texts, encoder vectors and labels of the train and dev articles (the test split is not read)."""
-    base = D / "hyperpartisan_semeval2019"
-    articles = {a.id: a for a in read_semeval_articles(base / "articles-training-byarticle-20181122.xml")}
-    truth = read_semeval_truth(base / "ground-truth-training-byarticle-20181122.xml")
-    split = heads.hyperpartisan_split(sorted(articles))
-    sets = {}
-    for name in ("train", "dev"):
-        docs = [Document(title=articles[i].title, body=articles[i].body or articles[i].title, id=i) for i in split[name]]
-        sets[name] = ([d.text for d in docs], features.articles(f"hp-{name}", docs), np.array([truth[i] for i in split[name]]))
-    return _joined(sets["train"], sets["dev"])
+from .heads import Features, _joined
 
 
 def ensemble_proba(texts, vectors, y, Cs=(0.03, 0.1, 0.3, 1.0), vector_scale=2.0, folds=5, seed=0):
@@ -60,7 +44,8 @@ def ensemble_proba(texts, vectors, y, Cs=(0.03, 0.1, 0.3, 1.0), vector_scale=2.0
     return predict
 
 def main() -> None:
-    texts, vectors, y = hp_sets(Features())
+    sets, _ = heads.hyperpartisan_sets(Features(), names=("train", "dev"))  # the test split is not read
+    texts, vectors, y = _joined(sets["train"], sets["dev"])
     outer = list(StratifiedKFold(5, shuffle=True, random_state=1).split(texts, y))
     pa, pb = np.zeros(len(y)), np.zeros(len(y))
     for k, (tr, te) in enumerate(outer, 1):

@@ -36,7 +36,10 @@ class UnspinGroup(click.Group):
         except BrokenPipeError:  # the reader stopped early (`unspin ... | head`): not an error
             import os
 
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+            except (OSError, ValueError):  # stdout is not a real file (embedded use)
+                pass
             sys.exit(0)
         except Exception as exc:  # noqa: BLE001 - last line of defence, reported plainly
             if ctx.obj and ctx.obj.get("debug"):

@@ -1,8 +1,8 @@
 """The analyzer interface and the registry that finds analyzers by name (spaCy-style)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 from ..analysis import Analysis
 
@@ -23,16 +23,27 @@ class Analyzer:
     needs_model: ClassVar[bool] = False  # False: part of the fast, rules-only set (scan --fast)
     requires: ClassVar[tuple[str, ...]] = ()  # analyzers whose output this one reads
 
+    # Option name -> converter that checks and converts a value (raising ValueError or TypeError).
+    options: ClassVar[dict[str, Callable[[Any], Any]]] = {}
+
     def __init__(self, **config) -> None:
-        unknown = set(config) - set(self.config_keys())
-        if unknown:
-            raise ValueError(f"analyzer {self.name!r} has no option(s) {sorted(unknown)}; "
-                             f"options: {sorted(self.config_keys()) or 'none'}")
-        self.config = config
+        self.config = self.parse_options(config)
 
     @classmethod
-    def config_keys(cls) -> tuple[str, ...]:
-        return ()
+    def parse_options(cls, config: dict[str, Any]) -> dict[str, Any]:
+        """Checked and converted options. The pipeline and ``scan`` call this before any model
+        loads or any worker starts, so a bad option is one clear error, up front."""
+        unknown = set(config) - set(cls.options)
+        if unknown:
+            raise ValueError(f"analyzer {cls.name!r} has no option(s) {sorted(unknown)}; "
+                             f"options: {sorted(cls.options) or 'none'}")
+        parsed = {}
+        for key, value in config.items():
+            try:
+                parsed[key] = cls.options[key](value)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"analyzer {cls.name!r} option {key!r}: {exc}") from None
+        return parsed
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
         raise NotImplementedError
@@ -54,3 +65,32 @@ def get_analyzer(name: str) -> type[Analyzer]:
         return _REGISTRY[name]
     except KeyError:
         raise ValueError(f"unknown analyzer {name!r}; available: {', '.join(registered())}") from None
+
+
+# -- option converters ------------------------------------------------------------------------------
+def number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"expected a number, got {value!r}")
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"expected a number, got {value!r}") from None
+
+
+def count(value: Any) -> int:
+    """A whole number of 0 or more."""
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        raise ValueError(f"expected a whole number of 0 or more, got {value!r}")
+    return int(value)
+
+
+def positive_count(value: Any) -> int:
+    if count(value) < 1:
+        raise ValueError(f"expected a whole number of 1 or more, got {value!r}")
+    return int(value)
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected a non-empty text, got {value!r}")
+    return value

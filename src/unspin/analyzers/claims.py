@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..analysis import Analysis, Attribution, Claim, FactCheckMatch
-from .base import Analyzer, register
+from .base import Analyzer, count, number, positive_count, register, text
 from .models import model_dir, sentence_encoder
 
 MIN_WORDS = 5  # shorter "sentences" are headings or fragments, not claims
@@ -25,9 +25,8 @@ class ClaimsAnalyzer(Analyzer):
     needs_model = True
     requires = ("encoder", "attribution")
 
-    @classmethod
-    def config_keys(cls) -> tuple[str, ...]:
-        return ("threshold", "store", "matches", "min_similarity", "match_top")
+    options = {"threshold": number, "store": text, "matches": positive_count, "min_similarity": number,
+               "match_top": count}
 
     def __init__(self, **config) -> None:
         super().__init__(**config)
@@ -35,16 +34,13 @@ class ClaimsAnalyzer(Analyzer):
 
         self.head = TextClassifier.load(model_dir("heads") / "checkworthy.json.gz")
         self.version = self.head.version
-        self.threshold = float(config.get("threshold", self.head.threshold))
-        self.k = int(config.get("matches", 3))
-        self.min_similarity = float(config.get("min_similarity", 0.5))
+        self.threshold = self.config.get("threshold", self.head.threshold)
+        self.k = self.config.get("matches", 3)
+        self.min_similarity = self.config.get("min_similarity", 0.5)
         # Matching costs ~5 ms a claim at 100k fact-checks (embedding + search); on news text most
         # sentences are claims, so large scans may match only each article's most check-worthy few.
-        top = config.get("match_top")
-        self.match_top = None if top is None else int(top)
-        if self.match_top is not None and self.match_top < 0:
-            raise ValueError("claims: match_top must be 0 or more")
-        self.matcher = _open_matcher(config.get("store"))
+        self.match_top = self.config.get("match_top")  # None: every claim
+        self.matcher = _open_matcher(self.config.get("store"))
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
         found: list[Claim] = []
@@ -67,7 +63,13 @@ class ClaimsAnalyzer(Analyzer):
                     analysis.claims.append(claim)
             analysis.sentence_scores["checkworthiness"] = scores
             ranked = sorted(analysis.claims, key=lambda c: -c.checkworthiness)
-            found += ranked if self.match_top is None else ranked[:self.match_top]
+            if self.match_top is not None and len(ranked) > self.match_top and self.matcher is not None:
+                # Say so: an unsearched claim would otherwise look like one no fact-checker has checked.
+                analysis.warnings.append(
+                    f"fact-checks were searched for the {self.match_top} most check-worthy claims only "
+                    f"(claims.match_top); {len(ranked) - self.match_top} other claims were not searched")
+                ranked = ranked[:self.match_top]
+            found += ranked
         if self.matcher is not None and found:
             self._match(found)
 

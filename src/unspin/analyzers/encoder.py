@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..analysis import Analysis
-from .base import Analyzer, register
+from .base import Analyzer, positive_count, register, text
 from .models import shared_encoder
 
 
@@ -19,13 +19,11 @@ class EncoderAnalyzer(Analyzer):
     order = 35
     needs_model = True
 
-    @classmethod
-    def config_keys(cls) -> tuple[str, ...]:
-        return ("model", "threads")
+    options = {"model": text, "threads": positive_count}
 
     def __init__(self, **config) -> None:
         super().__init__(**config)
-        self.model = shared_encoder(config.get("model"), config.get("threads"))
+        self.model = shared_encoder(self.config.get("model"), self.config.get("threads"))
         self.version = self.model.config.get("version", self.version)
 
     def analyze(self, batch: Sequence[Analysis]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ..analysis import Analysis
 from ..document import Document
 from ..techniques import definition, display_name
-from .base import Analyzer, register
+from .base import Analyzer, number, positive_count, register, text
 from .models import shared_encoder
 
 
@@ -21,15 +21,13 @@ class PropagandaAnalyzer(Analyzer):
     needs_model = True
     requires = ("encoder",)
 
-    @classmethod
-    def config_keys(cls) -> tuple[str, ...]:
-        return ("threshold", "model", "threads")
+    options = {"threshold": number, "model": text, "threads": positive_count}
 
     def __init__(self, **config) -> None:
         super().__init__(**config)
-        self.model = shared_encoder(config.get("model"), config.get("threads"))
+        self.model = shared_encoder(self.config.get("model"), self.config.get("threads"))
         self.version = self.model.config.get("version", self.version)
-        self.threshold = config.get("threshold")
+        self.threshold = self.config.get("threshold")
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
         for analysis in batch:

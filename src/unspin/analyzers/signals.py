@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..analysis import Analysis
-from .base import Analyzer, register
+from .base import Analyzer, number, register
 from .models import model_dir
 
 _WORD = re.compile(r"\w[\w'’-]*")
@@ -63,9 +63,7 @@ class BiasAnalyzer(Analyzer):
     needs_model = True
     requires = ("encoder",)
 
-    @classmethod
-    def config_keys(cls) -> tuple[str, ...]:
-        return ("threshold",)
+    options = {"threshold": number}
 
     def __init__(self, **config) -> None:
         super().__init__(**config)
@@ -73,7 +71,7 @@ class BiasAnalyzer(Analyzer):
 
         self.head = _head("bias")
         self.version = self.head.version
-        self.threshold = float(config.get("threshold", self.head.threshold))
+        self.threshold = self.config.get("threshold", self.head.threshold)
         path = model_dir("heads") / "bias_words.json"
         self.lexicon: dict[str, int] = json.loads(path.read_text()) if path.exists() else {}
 
