@@ -109,6 +109,11 @@ def test_claims_with_attribution_and_fact_check_matches_in_every_format(tmp_path
         assert not any(c.matches for c in ranked[top:])
         assert f"{len(ranked) - top} other claims were not searched" in " ".join(limited.warnings)
     assert any(c.matches for c in analysis.claims)  # (so the limit is what removed them)
+    assert not any("no fact-check store" in w for w in analysis.warnings)
+    missing = tmp_path / "none.duckdb"
+    bare = Pipeline(config={"claims": {"store": str(missing)}})(parse_text(text))
+    assert bare.claims and not any(c.matches for c in bare.claims) and not missing.exists()
+    assert f"no fact-check store at {missing}: the {len(bare.claims)} claims were not checked" in " ".join(bare.warnings)
 
 
 def test_a_sentence_repeated_across_articles_is_matched_once_and_given_to_each(tmp_path, monkeypatch):

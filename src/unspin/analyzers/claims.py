@@ -40,7 +40,8 @@ class ClaimsAnalyzer(Analyzer):
         # Matching costs ~5 ms a claim at 100k fact-checks (embedding + search); on news text most
         # sentences are claims, so large scans may match only each article's most check-worthy few.
         self.match_top = self.config.get("match_top")  # None: every claim
-        self.matcher = _open_matcher(self.config.get("store"))
+        self.store_path = _store_path(self.config.get("store"))
+        self.matcher = _open_matcher(self.store_path)
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
         found: list[Claim] = []
@@ -69,6 +70,11 @@ class ClaimsAnalyzer(Analyzer):
                     f"fact-checks were searched for the {self.match_top} most check-worthy claims only "
                     f"(claims.match_top); {len(ranked) - self.match_top} other claims were not searched")
                 ranked = ranked[:self.match_top]
+            if self.matcher is None and ranked:
+                # Without a store "no matches" would read as "no fact-checker ruled on this".
+                analysis.warnings.append(
+                    f"no fact-check store at {self.store_path}: the {len(ranked)} claims were not checked "
+                    "against fact-checks (add some with `unspin factchecks import FILE`)")
             found += ranked
         if self.matcher is not None and found:
             self._match(found)
@@ -106,13 +112,17 @@ def attribution_for(analysis: Analysis, sentence: int) -> Attribution | None:
     return None
 
 
-def _open_matcher(store: str | None):
+def _store_path(store: str | None) -> Path:
+    from ..factchecks.store import default_store_path
+
+    return Path(store) if store else default_store_path()
+
+
+def _open_matcher(path: Path):
     """The matcher over the user's store, or None when there is no store yet."""
     from ..factchecks.matcher import Matcher
     from ..factchecks.service import load_reranker
-    from ..factchecks.store import default_store_path
 
-    path = Path(store) if store else default_store_path()
     if not path.exists():
         return None
     return Matcher.from_store(path, reranker=load_reranker())
