@@ -3,11 +3,12 @@
     python benchmarks/eval_all.py            # after `python -m training.materialize` and training.matcher
 
 Runs `unspin eval predict` then `unspin eval score` for each task, prints the commands and a
-Markdown table, and writes build/eval/results.json.
+Markdown table, and writes build/eval/results.json (build/eval-<set>/ for UNSPIN_MODELS=<dir>/<set>).
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -17,8 +18,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SPLITS = ROOT / "build" / "splits"
-OUT = ROOT / "build" / "eval"
-SHARED = Path(__import__("os").environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
+# A model set chosen with UNSPIN_MODELS (e.g. `make train-fast`) is scored into its own folder.
+MODEL_SET = os.environ.get("UNSPIN_MODELS")
+OUT = ROOT / "build" / (f"eval-{Path(MODEL_SET).name}" if MODEL_SET else "eval")
+SHARED = Path(os.environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 def tasks() -> list[dict]:

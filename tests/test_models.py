@@ -114,6 +114,8 @@ def test_claims_with_attribution_and_fact_check_matches_in_every_format(tmp_path
     bare = Pipeline(config={"claims": {"store": str(missing)}})(parse_text(text))
     assert bare.claims and not any(c.matches for c in bare.claims) and not missing.exists()
     assert f"no fact-check store at {missing}: the {len(bare.claims)} claims were not checked" in " ".join(bare.warnings)
+    one = Pipeline(config={"claims": {"store": str(missing)}})(parse_text(text.split("Drinking")[0]))
+    assert len(one.claims) == 1 and f"no fact-check store at {missing}: the claim was not" in " ".join(one.warnings)
 
 
 def test_a_sentence_repeated_across_articles_is_matched_once_and_given_to_each(tmp_path, monkeypatch):
@@ -139,3 +141,29 @@ def test_a_sentence_repeated_across_articles_is_matched_once_and_given_to_each(t
     for analysis in analyses:
         claim = next(c for c in analysis.claims if c.text == wire)
         assert claim.matches and claim.matches[0].verdict == "False"
+
+
+def test_a_model_set_in_unspin_models_replaces_encoder_and_heads_together(tmp_path, monkeypatch):
+    from unspin.analyzers import models
+    from unspin.errors import ModelError
+
+    shipped = {name: models.model_dir(name) for name in ("propaganda", "heads")}
+    for name, folder in shipped.items():  # a user's model set: here the shipped files, renamed version
+        (tmp_path / name).mkdir()
+        for f in folder.iterdir():
+            (tmp_path / name / f.name).symlink_to(f)
+    config = json.loads((shipped["propaganda"] / "config.json").read_text())
+    (tmp_path / "propaganda" / "config.json").unlink()
+    (tmp_path / "propaganda" / "config.json").write_text(json.dumps({**config, "version": "test-set"}))
+    monkeypatch.setenv("UNSPIN_MODELS", str(tmp_path))
+    models._propaganda_model.cache_clear()
+    try:
+        assert models.model_dir("heads") == tmp_path / "heads"
+        assert models.model_dir("minilm") != tmp_path / "minilm"  # not in the set: the shipped one
+        analysis = Pipeline(["propaganda"])(parse_text(FLAG_WAVING))
+        assert analysis.models["encoder"] == "test-set"
+        (tmp_path / "heads" / "config.json").unlink()  # an encoder without its heads is refused
+        with pytest.raises(ModelError, match="must be trained on the same encoder"):
+            models.model_dir("propaganda")
+    finally:
+        models._propaganda_model.cache_clear()

@@ -38,9 +38,9 @@ D = splits.SHARED
 class Features:
     """Sentence vectors from the shipped encoder, cached on disk by content."""
 
-    def __init__(self):
-        self.model = PropagandaModel.load(ENCODER)
-        self.tag = hashlib.sha256((ENCODER / "model.onnx").read_bytes()).hexdigest()[:12]  # cache key
+    def __init__(self, encoder: Path = ENCODER):
+        self.model = PropagandaModel.load(encoder)
+        self.tag = hashlib.sha256((encoder / "model.onnx").read_bytes()).hexdigest()[:12]  # cache key
         CACHE.mkdir(parents=True, exist_ok=True)
 
     def sentences(self, name: str, texts: list[str]) -> np.ndarray:
@@ -90,7 +90,7 @@ def evaluate(name: str, spec: dict, texts, vectors, y, metric_names=("f1", "accu
 
 
 # -- check-worthiness ----------------------------------------------------------------------------
-def train_checkworthy(features: Features) -> dict:
+def train_checkworthy(features: Features, out: Path = HEADS) -> dict:
     """Sentences are seen alone in the benchmark files but inside an article at run time, where the
     encoder's vector of a sentence also reflects its neighbours. So the head is trained and
     calibrated on both: each sentence alone, and in its debate (ClaimBuster's File_id and
@@ -117,7 +117,7 @@ def train_checkworthy(features: Features) -> dict:
         both[name] = _joined(sets[name], sets[f"{name}-context"])
     spec = textclf.fit("checkworthy", *both["train"], *both["dev"], blocks=("vector", "word"), C=1.0,
                        threshold_metric=f1_score)
-    textclf.save(spec, HEADS / "checkworthy.json.gz")
+    textclf.save(spec, out / "checkworthy.json.gz")
     return {"data": "CheckThat! 2024 task 1 English: train (fit), dev (calibration, threshold), dev-test (report); "
                     "sentences alone and in their debate context (from ClaimBuster's order)",
             "dev": evaluate("checkworthy dev (alone)", spec, *sets["dev"]),
@@ -158,7 +158,7 @@ def clickbait_split() -> dict[str, list[str]]:
     return splits.load("clickbait")
 
 
-def train_clickbait(features: Features) -> dict:
+def train_clickbait(features: Features, out: Path = HEADS) -> dict:
     rows = [json.loads(line) for line in open(D / "clickbait_chakraborty2016" / "train.jsonl", encoding="utf-8")]
     by_key = {f"{r['source_file']}:{r['line']}": r for r in rows}
     split = clickbait_split()
@@ -168,7 +168,7 @@ def train_clickbait(features: Features) -> dict:
         texts = [r["text"].strip() for r in chosen]
         sets[name] = (texts, features.sentences(f"cb-{name}", texts), np.array([r["label"] == 1 for r in chosen]))
     spec = textclf.fit("clickbait", *sets["train"], *sets["dev"], blocks=("vector", "word", "char"), C=4.0)
-    textclf.save(spec, HEADS / "clickbait.json.gz")
+    textclf.save(spec, out / "clickbait.json.gz")
     probe = clickbait_probe(spec, features)
     return {"data": "Chakraborty et al. 2016 headlines, split 70/10/20 by line (data/splits/clickbait.json)",
             "dev": evaluate("clickbait dev", spec, *sets["dev"]),
@@ -216,7 +216,7 @@ def babe_split() -> dict[str, list[str]]:
     return splits.load("babe")
 
 
-def train_bias(features: Features) -> dict:
+def train_bias(features: Features, out: Path = HEADS) -> dict:
     sg2, sg1 = babe_rows()
     split = {k: set(v) for k, v in babe_split().items()}
     sets, leanings = {}, {}
@@ -237,9 +237,9 @@ def train_bias(features: Features) -> dict:
     # and right-leaning outlets (see the model card for both sets of figures).
     weights = textclf.reweigh(joined[2], leanings["train"] + leanings["dev"])
     spec = textclf.fit_cv("bias", *joined, blocks=("vector", "word"), metric=macro, sample_weight=weights)
-    textclf.save(spec, HEADS / "bias.json.gz")
+    textclf.save(spec, out / "bias.json.gz")
     lexicon = bias_lexicon(split["train"] | split["dev"])
-    (HEADS / "bias_words.json").write_text(json.dumps(lexicon, indent=0, sort_keys=True) + "\n")
+    (out / "bias_words.json").write_text(json.dumps(lexicon, indent=0, sort_keys=True) + "\n")
     result = {"lexicon_words": len(lexicon), "data": "BABE (SG2; SG1 adds no new sentences): C chosen by 5-fold CV on train+dev (80 %), "
                       "test 20 % split by text; training reweighed by outlet leaning", "selection": spec["selection"],
               "test": evaluate("bias test", spec, *sets["test"], metric_names=("macro_f1",)),
@@ -318,13 +318,13 @@ def hyperpartisan_sets(features: Features, names=("train", "dev", "test")) -> tu
     return sets, split
 
 
-def train_hyperpartisan(features: Features) -> dict:
+def train_hyperpartisan(features: Features, out: Path = HEADS) -> dict:
     sets, split = hyperpartisan_sets(features)
     urls = _urls(D / "hyperpartisan_semeval2019" / "ground-truth-training-byarticle-20181122.xml")
     test_ids = split["test"]
     spec = textclf.fit_cv("hyperpartisan", *_joined(sets["train"], sets["dev"]), blocks=("vector", "word"),
                           vector_scale=2.0, metric=accuracy_score)
-    textclf.save(spec, HEADS / "hyperpartisan.json.gz")
+    textclf.save(spec, out / "hyperpartisan.json.gz")
     result = {"data": "SemEval-2019 Task 4 by-article (645 articles): C chosen by 5-fold CV on train+dev (80 %), "
                       "test 20 % split by id", "selection": spec["selection"],
               "test": evaluate("hyperpartisan test", spec, *sets["test"])}
@@ -368,18 +368,23 @@ def _leaning(url: str | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=["checkworthy", "clickbait", "bias", "hyperpartisan"], action="append")
+    parser.add_argument("--encoder", type=Path, default=ENCODER,
+                        help="the encoder whose sentence vectors the heads read (default: the shipped one)")
+    parser.add_argument("--out", type=Path, default=HEADS, help="where the heads are written (default: shipped)")
     args = parser.parse_args()
-    features = Features()
+    features = Features(args.encoder)
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
     jobs = {"checkworthy": train_checkworthy, "clickbait": train_clickbait, "bias": train_bias,
             "hyperpartisan": train_hyperpartisan}
-    metrics_path = HEADS / "metrics.json"
+    metrics_path = out / "metrics.json"
     metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
     for name, job in jobs.items():
         if args.only and name not in args.only:
             continue
         print(f"{name}:", flush=True)
-        metrics[name] = job(features)
-    (HEADS / "config.json").write_text(json.dumps({"version": "1.0.0", "encoder": "models/propaganda",
+        metrics[name] = job(features, out)
+    (out / "config.json").write_text(json.dumps({"version": "1.0.0", "encoder": "models/propaganda",
                                                    "heads": sorted(jobs)}, indent=1) + "\n")
     metrics_path.write_text(json.dumps(metrics, indent=1) + "\n")
 

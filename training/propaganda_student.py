@@ -149,7 +149,7 @@ def main() -> None:
     print(f"best epoch {best[1]}", flush=True)
     net.load_state_dict(torch.load(args.work / "best.pt"))
     save_and_export(net, args, base, tokenizer, history, best[1], dev_ids, {
-        "student_of": str(args.teacher.name), "layers": layers, "alpha": args.alpha,
+        "version": f"1.0.1-distilled-{len(layers)}-layers", "student_of": str(args.teacher.name), "layers": layers, "alpha": args.alpha,
         "distil_temperature": args.temperature, "base_model": f"all-MiniLM-L6-v2 propaganda model, "
         f"layers {layers} kept and distilled (training/propaganda_student.py)"})
 

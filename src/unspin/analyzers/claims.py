@@ -72,9 +72,10 @@ class ClaimsAnalyzer(Analyzer):
                 ranked = ranked[:self.match_top]
             if self.matcher is None and ranked:
                 # Without a store "no matches" would read as "no fact-checker ruled on this".
+                claims = "the claim was" if len(ranked) == 1 else f"the {len(ranked)} claims were"
                 analysis.warnings.append(
-                    f"no fact-check store at {self.store_path}: the {len(ranked)} claims were not checked "
-                    "against fact-checks (add some with `unspin factchecks import FILE`)")
+                    f"no fact-check store at {self.store_path}: {claims} not checked against fact-checks "
+                    "(add some with `unspin factchecks import FILE`)")
             found += ranked
         if self.matcher is not None and found:
             self._match(found)

@@ -1,15 +1,25 @@
 """Where shipped models live, and loading each one once per process."""
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from ..errors import ModelError
 
+_READ_TOGETHER = ("propaganda", "heads")
+
 
 def model_dir(name: str) -> Path:
-    """Folder of a shipped model inside the package."""
+    """Folder of a model: ``$UNSPIN_MODELS/<name>`` when that folder has one (a model set trained
+    by the user, e.g. `make train-fast`), else the one shipped inside the package."""
+    override = os.environ.get("UNSPIN_MODELS")
+    if override and (Path(override) / name / "config.json").exists():
+        if name in _READ_TOGETHER and not all((Path(override) / n / "config.json").exists() for n in _READ_TOGETHER):
+            raise ModelError(f"UNSPIN_MODELS={override} has '{name}' but not all of {', '.join(_READ_TOGETHER)}: "
+                             "the heads read the encoder's vectors, so they must be trained on the same encoder")
+        return Path(override) / name
     path = Path(str(resources.files("unspin").joinpath("models", name)))
     if not (path / "config.json").exists():
         raise ModelError(f"the '{name}' model is not installed at {path}; "
