@@ -65,6 +65,8 @@ train-fast: train-venv
 	test -f build/propaganda/best.pt || $(TBIN)/python -m training.propaganda --out build/propaganda/teacher
 	$(TBIN)/python -m training.propaganda_student --teacher build/propaganda/best.pt --layers 0,2,4 --out $(FAST)/propaganda
 	$(TBIN)/python -m training.heads --encoder $(FAST)/propaganda --out $(FAST)/heads
+	@echo "fast model set in $(FAST): score it with 'UNSPIN_MODELS=$(FAST) make eval', then write its model cards"
+	@echo "with 'UNSPIN_MODELS=$(FAST) $(BIN)/python benchmarks/calibration.py && UNSPIN_MODELS=$(FAST) $(BIN)/python -m training.cards'"
 
 eval: venv
 	$(BIN)/python -m training.materialize

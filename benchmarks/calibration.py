@@ -2,6 +2,7 @@
 bins) and the reliability table behind it, plus an SVG reliability plot per score.
 
     python benchmarks/calibration.py        # after `python -m training.materialize`
+    UNSPIN_MODELS=build/models-fast python benchmarks/calibration.py     # a model set: build/eval-models-fast
 
 * propaganda span scores, on the PTC test split: the event is "at least half of the span lies in
   gold spans of the same technique" (the definition the calibration was fitted for, on dev);
@@ -19,7 +20,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-OUT = ROOT / "build" / "eval"
+from training.splits import eval_dir, model_set  # noqa: E402
+
+OUT = eval_dir()
 SPLITS = ROOT / "build" / "splits"
 SHARED = Path(__import__("os").environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
@@ -114,7 +117,7 @@ def svg(name: str, rows: list[dict], size: int = 220) -> str:
 def main() -> None:
     scores = {"propaganda spans": propaganda(), **from_predictions()}
     report = {}
-    plots = ROOT / "docs" / "img"
+    plots = OUT if model_set() else ROOT / "docs" / "img"  # the docs show the shipped models' plots
     plots.mkdir(parents=True, exist_ok=True)
     for name, (y, p) in scores.items():
         ece, rows = reliability(y, p)

@@ -18,9 +18,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SPLITS = ROOT / "build" / "splits"
-# A model set chosen with UNSPIN_MODELS (e.g. `make train-fast`) is scored into its own folder.
-MODEL_SET = os.environ.get("UNSPIN_MODELS")
-OUT = ROOT / "build" / (f"eval-{Path(MODEL_SET).name}" if MODEL_SET else "eval")
+sys.path.insert(0, str(ROOT))
+from training.splits import eval_dir  # noqa: E402
+
+OUT = eval_dir()  # a model set chosen with UNSPIN_MODELS is scored into its own folder
 SHARED = Path(os.environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 

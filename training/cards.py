@@ -10,8 +10,14 @@ import json
 
 from . import splits
 
-MODELS = splits.ROOT / "src" / "unspin" / "models"
-EVAL = splits.ROOT / "build" / "eval"
+# The shipped models, or the model set chosen with UNSPIN_MODELS (its evaluation in build/eval-<set>).
+MODELS = splits.model_set() or splits.ROOT / "src" / "unspin" / "models"
+EVAL = splits.eval_dir()
+
+
+def _eval_command() -> str:
+    chosen = splits.model_set()
+    return f"UNSPIN_MODELS={chosen} make eval" if chosen else "make eval"
 
 
 def _load(path):
@@ -32,16 +38,30 @@ def propaganda_card() -> str:
                         for h in config.get("history", []))
     cal = calibration.get("propaganda spans", {})
     aux = config.get("auxiliary_tasks") or []
+    if config.get("layers"):  # a distilled student (training/propaganda_student.py)
+        what = (f"the shipped propaganda model distilled into {len(config['layers'])} of its 6 encoder layers "
+                f"(teacher layers {config['layers']} kept, with its tagger and span classifier), trained on the "
+                f"gold labels and the teacher's soft outputs (weight {config.get('alpha')}, temperature "
+                f"{config.get('distil_temperature')})")
+        recipe = "`make train-fast` (`training/propaganda_student.py`; about 25 min on 2 CPU cores, seeded)"
+    else:
+        what = ("all-MiniLM-L6-v2 (6 layers, 384-d, 22.6 M parameters) fine-tuned with a BIO token head "
+                "(propaganda spans, task SI) and a span classifier (14 techniques, task TC)"
+                + (", and auxiliary sentence heads for " + ", ".join(aux) + " (multi-task; dropped after training)"
+                   if aux else ""))
+        recipe = "`make train-propaganda` (`training/propaganda.py`; about 50-60 min on 2 CPU cores, seeded)"
+    sizes = ", ".join(f"{name} {(MODELS / 'propaganda' / name).stat().st_size / 1e6:.1f} MB"
+                      for name in ("model.onnx", "span_head.npz", "tokenizer.json")
+                      if (MODELS / "propaganda" / name).exists())
     return f"""# Model card: `propaganda` (shared encoder, span tagger, technique classifier)
 
-* **What:** all-MiniLM-L6-v2 (6 layers, 384-d, 22.6 M parameters) fine-tuned with a BIO token head
-  (propaganda spans, task SI) and a span classifier (14 techniques, task TC){', and auxiliary sentence heads for ' + ', '.join(aux) + ' (multi-task; dropped after training)' if aux else ''}.
+* **What:** {what}.
   Exported to ONNX (onnxruntime BERT fusion), dynamic int8 quantization per channel; the span
   classifier (a 2-layer MLP) runs in numpy from `span_head.npz`. The encoder also gives the
   sentence vectors every other model head reads (`analyzers/encoder.py`).
 * **Version:** {config.get('version', '?')}; seed {config.get('seed')}; {config.get('epochs')} epochs, best epoch {config.get('best_epoch')} (by dev SI F1 + TC micro-F1).{(' ' + config['tuning_note'] + '.') if config.get('tuning_note') else ''}
-* **Recipe:** `make train-propaganda` (`training/propaganda.py`; about 50-60 min on 2 CPU cores, seeded).
-* **Size:** model.onnx 22.8 MB, span_head.npz 1.2 MB, tokenizer.json 0.5 MB.
+* **Recipe:** {recipe}.
+* **Size:** {sizes}.
 * **Decoding (tuned on dev):** token threshold {config.get('threshold')}, spans within {config.get('merge_gap')} characters on a line joined, spans under {config.get('min_chars')} characters dropped;
   classifier temperature {config.get('temperature')}; a second technique is added when its probability is at least {config.get('second_label')}.
 * **Score:** calibrated (logistic calibration on dev, coefficients in config.json) probability that
@@ -64,7 +84,7 @@ Official metrics (SemEval-2020 T11 scorers, re-implemented in `unspin/evaluation
 | dev ({dev.get('articles', '?')} articles, int8, used for tuning) | {dev.get('si', {}).get('f1', 0):.4f} ({dev.get('si', {}).get('precision', 0):.3f} / {dev.get('si', {}).get('recall', 0):.3f}) | | {dev.get('tc_micro_f1', 0):.4f} |
 | **test** ({si.get('articles', '?')} articles, never seen) | **{si.get('f1', 0):.4f}** ({si.get('precision', 0):.3f} / {si.get('recall', 0):.3f}) | **{flc.get('f1', 0):.4f}** | **{tc.get('micro_f1', 0):.4f}** |
 
-Reproduce the test row: `make eval` (or `python -m training.materialize ptc && python benchmarks/eval_all.py ptc-si ptc-flc ptc-tc`).
+Reproduce the test row: `{_eval_command()}` (or `python -m training.materialize ptc && python benchmarks/eval_all.py ptc-si ptc-flc ptc-tc`).
 For scale: the SemEval-2020 winners reached SI F1 0.515 and TC micro-F1 0.620 on the official
 test set with ensembles of large transformers on GPUs.
 
@@ -119,13 +139,14 @@ def heads_card() -> str:
                         f"{v['positives']} | {tpr if tpr is None else round(tpr, 3)} |")
         return "\n".join(rows)
 
+    recipe = "`make train-fast`, on that set's encoder" if splits.model_set() else "`make train-heads`"
     probe = "\n".join(f"| {g} | {v['n']} | {v['accuracy']:.2f} |" for g, v in cb.get("style_probe", {}).items())
     return f"""# Model card: `heads` (check-worthiness, clickbait, biased wording, hyperpartisan)
 
 Calibrated logistic regressions (scikit-learn; stored as gzipped JSON, no pickles) over the
 shared encoder's vectors (`models/propaganda`, the mean of a sentence's token states; for
 articles the mean and max over sentences) plus word n-gram TF-IDF (and character n-grams for
-headlines). Recipe: `make train-heads` (`training/heads.py`, ~10 min on 2 cores, deterministic).
+headlines). Recipe: {recipe} (`training/heads.py`, ~10 min on 2 cores, deterministic).
 `bias_words.json`: words the BABE/MBIC experts marked as biased at least twice in training-side
 sentences, used to point at the words in a flagged sentence.
 
@@ -136,7 +157,7 @@ sentences, used to point at the words in a flagged sentence.
 | bias | BABE SG2 (AGPL-3.0 repository) | 80 (5-fold CV) / 20 by text | macro-F1 **{r('bias', 'macro_f1'):.4f}** | {ece('bias'):.3f} |
 | hyperpartisan | SemEval-2019 Task 4 by-article (CC BY 4.0 on Zenodo) | 80 (5-fold CV) / 20 by id | accuracy **{r('hyperpartisan', 'accuracy'):.4f}** | {ece('hyperpartisan'):.3f} |
 
-Test figures come from `unspin eval` on the held-out files (`make eval`). Licences as stated by
+Test figures come from `unspin eval` on the held-out files (`{_eval_command()}`). Licences as stated by
 the sources (see ../shared/data/README.md); BABE's repository is AGPL-3.0, which may bind the
 trained weights: check before redistributing the bias head commercially.
 
