@@ -165,5 +165,8 @@ def test_a_model_set_in_unspin_models_replaces_encoder_and_heads_together(tmp_pa
         (tmp_path / "heads" / "config.json").unlink()  # an encoder without its heads is refused
         with pytest.raises(ModelError, match="must be trained on the same encoder"):
             models.model_dir("propaganda")
+        monkeypatch.setenv("UNSPIN_MODELS", str(tmp_path / "typo"))  # never a silent fall-back
+        with pytest.raises(ModelError, match="holds no model"):
+            models.model_dir("minilm")
     finally:
         models._propaganda_model.cache_clear()

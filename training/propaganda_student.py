@@ -7,8 +7,9 @@ Why: the encoder is nearly all of the analysis time (docs/benchmarks.md), and it
 in the number of layers. The student starts from the teacher's fine-tuned weights with only the
 chosen layers kept, then trains on the same PTC windows against the gold labels *and* the
 teacher's soft outputs (token tags and span techniques, computed once before training: the
-windows never change). Its dev figures decide whether it ships; it is exported, quantised and
-tuned exactly like the teacher.
+windows never change). It is exported, quantised and tuned on dev exactly like the teacher.
+It is not shipped: `make train-fast` builds it, with heads retrained on its vectors, as an
+opt-in model set (UNSPIN_MODELS), because it is 1.9x faster but less accurate (docs/benchmarks.md).
 """
 from __future__ import annotations
 
@@ -149,9 +150,10 @@ def main() -> None:
     print(f"best epoch {best[1]}", flush=True)
     net.load_state_dict(torch.load(args.work / "best.pt"))
     save_and_export(net, args, base, tokenizer, history, best[1], dev_ids, {
-        "version": f"1.0.1-distilled-{len(layers)}-layers", "student_of": str(args.teacher.name), "layers": layers, "alpha": args.alpha,
-        "distil_temperature": args.temperature, "base_model": f"all-MiniLM-L6-v2 propaganda model, "
-        f"layers {layers} kept and distilled (training/propaganda_student.py)"})
+        "version": f"1.0.1-distilled-{len(layers)}-layers",  # the shipped teacher is 1.0.1
+        "student_of": str(args.teacher.name), "layers": layers, "alpha": args.alpha,
+        "distil_temperature": args.temperature,
+        "base_model": f"all-MiniLM-L6-v2 propaganda model, layers {layers} kept and distilled"})
 
 
 if __name__ == "__main__":

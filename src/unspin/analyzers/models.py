@@ -15,6 +15,10 @@ def model_dir(name: str) -> Path:
     """Folder of a model: ``$UNSPIN_MODELS/<name>`` when that folder has one (a model set trained
     by the user, e.g. `make train-fast`), else the one shipped inside the package."""
     override = os.environ.get("UNSPIN_MODELS")
+    if override and not any(Path(override).glob("*/config.json")):
+        # A typo must not fall back to the shipped models unnoticed.
+        raise ModelError(f"UNSPIN_MODELS={override} holds no model (expected folders such as "
+                         f"{override}/propaganda with a config.json, as `make train-fast` writes)")
     if override and (Path(override) / name / "config.json").exists():
         if name in _READ_TOGETHER and not all((Path(override) / n / "config.json").exists() for n in _READ_TOGETHER):
             raise ModelError(f"UNSPIN_MODELS={override} has '{name}' but not all of {', '.join(_READ_TOGETHER)}: "
