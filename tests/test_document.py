@@ -32,3 +32,16 @@ def test_sentences_never_cross_a_line_break_and_title_is_its_own_sentence():
     texts = [doc.text[s.start:s.end] for s in split_sentences(doc)]
     assert texts == ["A title", "A heading", "The first sentence.", "The second one!", "Last one"]
     assert split_sentences(doc)[0].in_title
+
+
+def test_the_sentencizer_vocabulary_stays_bounded_over_a_long_scan(monkeypatch):
+    # spaCy keeps every string it has seen; unique tokens (numbers, names) must not grow it forever.
+    from unspin import segment
+
+    monkeypatch.setattr(segment, "MAX_LEXEMES", 2_000)
+    words = iter(range(10**9))
+    for _ in range(30):  # 30 articles of 200 never-seen words
+        body = " ".join(f"w{next(words)}." for _ in range(200)) + "\nEnd. Of text."
+        sentences = split_sentences(parse_text(f"Title\n\n{body}"))
+        assert len(sentences) == 1 + 200 + 2
+        assert len(segment._nlp().vocab) <= 2_000 + 200 * 2  # at most one article past the cap

@@ -6,18 +6,24 @@ put one paragraph per line, and a sentencizer alone would glue a heading to the 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .document import Document, Sentence
 
+# spaCy keeps a lexeme for every distinct string it has tokenized (about 400 bytes each, measured),
+# so a scan of millions of articles would grow by hundreds of MB per worker (numbers, names, typos).
+# Past this many lexemes the pipeline is rebuilt (0.1 s), which bounds the growth at about 40 MB.
+MAX_LEXEMES = 100_000
+_NLP: list = []
 
-@lru_cache(maxsize=1)
+
 def _nlp():
-    import spacy
+    if not _NLP or len(_NLP[0].vocab) > MAX_LEXEMES:
+        import spacy
 
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        _NLP[:] = [nlp]
+    return _NLP[0]
 
 
 def split_sentences(doc: Document) -> list[Sentence]:
