@@ -15,7 +15,7 @@ help:
 	@echo "make eval    - score the shipped models on the held-out splits (needs ../shared/data)"
 	@echo "make bench   - speed benchmarks (needs ../shared/data)"
 	@echo "make train   - retrain every shipped model (creates .venv-train with torch)"
-	@echo "make train-fast - a 1.9x faster, slightly less accurate model set in $(FAST); use it with UNSPIN_MODELS=$(FAST)"
+	@echo "make train-fast - a 1.5-1.9x faster, slightly less accurate model set in $(FAST); use it with UNSPIN_MODELS=$(FAST)"
 
 $(BIN)/.installed: pyproject.toml requirements/lock.txt
 	$(PYTHON) -m venv $(VENV)
