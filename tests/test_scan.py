@@ -9,6 +9,7 @@ import sys
 import time
 
 import duckdb
+import pytest
 
 from tests.conftest import run_cli
 from unspin.scan import scan
@@ -120,7 +121,29 @@ def test_scan_passes_analyzer_options_to_the_workers(tmp_path):
         scan([str(corpus)], store, engine="local", workers=1, analyzers=["encoder", "bias"],
              config={"bias": {"threshold": threshold}}, progress="none")
         counts.append(table(store, "SELECT count(*) FROM spans WHERE label = 'biased sentence'")[0][0])
+        # the run says which options produced its flags
+        assert json.loads(table(store, "SELECT options FROM runs")[0][0]) == {"bias": {"threshold": threshold}}
     assert counts[0] > 0 and counts[1] == 0
+
+
+def test_a_store_from_before_the_options_column_gets_it_and_a_bad_model_set_stops_first(tmp_path, monkeypatch):
+    import duckdb
+
+    from unspin.errors import ModelError
+
+    old = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(old))
+    con.execute("CREATE TABLE runs (run_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, "
+                "engine VARCHAR, analyzers VARCHAR, models VARCHAR, inputs VARCHAR, analyzed INTEGER, "
+                "skipped INTEGER, failed INTEGER)")
+    con.close()
+    corpus = make_corpus(tmp_path / "in", 2)
+    scan([str(corpus)], old, engine="inline", fast=True, progress="none")
+    assert table(old, "SELECT options FROM runs") == [("{}",)]
+    monkeypatch.setenv("UNSPIN_MODELS", str(tmp_path / "typo"))
+    with pytest.raises(ModelError, match="holds no model"):
+        scan([str(corpus)], tmp_path / "new.duckdb", engine="inline", progress="none")
+    assert not (tmp_path / "new.duckdb").exists()  # checked before the store is opened
 
 
 def _consistent(store, corpus_size):

@@ -11,19 +11,30 @@ from ..errors import ModelError
 _READ_TOGETHER = ("propaganda", "heads")
 
 
-def model_dir(name: str) -> Path:
-    """Folder of a model: ``$UNSPIN_MODELS/<name>`` when that folder has one (a model set trained
-    by the user, e.g. `make train-fast`), else the one shipped inside the package."""
+def model_set() -> Path | None:
+    """The model set chosen with ``$UNSPIN_MODELS`` (e.g. from `make train-fast`), checked without
+    loading anything; None when the variable is unset. `scan` calls it before any worker starts."""
     override = os.environ.get("UNSPIN_MODELS")
-    if override and not any(Path(override).glob("*/config.json")):
+    if not override:
+        return None
+    root = Path(override)
+    if not any(root.glob("*/config.json")):
         # A typo must not fall back to the shipped models unnoticed.
         raise ModelError(f"UNSPIN_MODELS={override} holds no model (expected folders such as "
                          f"{override}/propaganda with a config.json, as `make train-fast` writes)")
-    if override and (Path(override) / name / "config.json").exists():
-        if name in _READ_TOGETHER and not all((Path(override) / n / "config.json").exists() for n in _READ_TOGETHER):
-            raise ModelError(f"UNSPIN_MODELS={override} has '{name}' but not all of {', '.join(_READ_TOGETHER)}: "
-                             "the heads read the encoder's vectors, so they must be trained on the same encoder")
-        return Path(override) / name
+    present = [n for n in _READ_TOGETHER if (root / n / "config.json").exists()]
+    if present and len(present) < len(_READ_TOGETHER):
+        raise ModelError(f"UNSPIN_MODELS={override} has '{present[0]}' but not all of {', '.join(_READ_TOGETHER)}: "
+                         "the heads read the encoder's vectors, so they must be trained on the same encoder")
+    return root
+
+
+def model_dir(name: str) -> Path:
+    """Folder of a model: in the model set of ``$UNSPIN_MODELS`` when the set has it, else the one
+    shipped inside the package."""
+    chosen = model_set()
+    if chosen and (chosen / name / "config.json").exists():
+        return chosen / name
     path = Path(str(resources.files("unspin").joinpath("models", name)))
     if not (path / "config.json").exists():
         raise ModelError(f"the '{name}' model is not installed at {path}; "

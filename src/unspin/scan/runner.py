@@ -48,22 +48,24 @@ def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers
     """``config``: analyzer options, as for :class:`unspin.pipeline.Pipeline`."""
     import json
 
+    from ..analyzers.models import model_set
     from ..pipeline import check_config, resolve
 
     started = time.perf_counter()
-    # Names and options are validated here, but no model is loaded in this process: workers load
-    # their own (a process forked after onnxruntime made its thread pools must not use them).
+    # Names, options and the model set are validated here, but no model is loaded in this process:
+    # workers load their own (a process forked after onnxruntime made its thread pools must not use them).
     names = resolve(list(analyzers) if analyzers else None, fast=fast)
     check_config(config or {}, names)
+    model_set()
     _warm_shared_state()
     # Hashable and picklable: workers build (and cache) one pipeline per distinct configuration.
-    config = (tuple(names), fast, batch_size, json.dumps(config or {}, sort_keys=True))
+    worker_config = (tuple(names), fast, batch_size, json.dumps(config or {}, sort_keys=True))
     summary = ScanSummary()
     store = CorpusStore(store_path)
     models: dict[str, str] = {}
     try:
         known = store.known_ids()
-        summary.run_id = store.start_run(engine, names, {}, inputs)
+        summary.run_id = store.start_run(engine, names, {}, inputs, config)
         pending_failures: list[tuple[str, str]] = []
         texts: dict[str, str] = {}
 
@@ -124,7 +126,7 @@ def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers
         thread = threading.Thread(target=writer, name="unspin-store-writer", daemon=True)
         thread.start()
         try:
-            for rows, failures in make_engine(engine, workers, scheduler).run(batches(), config):
+            for rows, failures in make_engine(engine, workers, scheduler).run(batches(), worker_config):
                 if errors:
                     break
                 rows = [fill_text(r, texts.pop(r["document"]["doc_id"])) for r in rows]

@@ -36,8 +36,10 @@ CREATE TABLE IF NOT EXISTS scores (doc_id VARCHAR, name VARCHAR, value DOUBLE);
 CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, engine VARCHAR,
     analyzers VARCHAR, models VARCHAR, inputs VARCHAR,
-    analyzed INTEGER, skipped INTEGER, failed INTEGER
+    analyzed INTEGER, skipped INTEGER, failed INTEGER,
+    options VARCHAR               -- analyzer options given with --set (JSON), e.g. {"bias": {"threshold": 0.8}}
 );
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS options VARCHAR;  -- stores written before the column existed
 CREATE TABLE IF NOT EXISTS failures (run_id VARCHAR, "where" VARCHAR, reason VARCHAR, failed_at TIMESTAMP);
 """
 
@@ -67,10 +69,13 @@ class CorpusStore:
         self.close()
 
     # -- runs ---------------------------------------------------------------------------------
-    def start_run(self, engine: str, analyzers: Sequence[str], models: dict, inputs: Sequence[str]) -> str:
+    def start_run(self, engine: str, analyzers: Sequence[str], models: dict, inputs: Sequence[str],
+                  options: dict | None = None) -> str:
         run_id = uuid.uuid4().hex[:12]
-        self.con.execute("INSERT INTO runs VALUES (?, ?, NULL, ?, ?, ?, ?, 0, 0, 0)",
-                         [run_id, now(), engine, ",".join(analyzers), json.dumps(models), json.dumps(list(inputs))])
+        self.con.execute("INSERT INTO runs (run_id, started, engine, analyzers, models, inputs, analyzed, skipped, "
+                         "failed, options) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
+                         [run_id, now(), engine, ",".join(analyzers), json.dumps(models), json.dumps(list(inputs)),
+                          json.dumps(options or {}, sort_keys=True)])
         return run_id
 
     def finish_run(self, run_id: str, analyzed: int, skipped: int, failed: int, models: dict | None = None) -> None:
