@@ -20,7 +20,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from training.splits import eval_dir, model_set  # noqa: E402
+from training.splits import eval_dir  # noqa: E402
+from unspin.analyzers.models import model_set  # noqa: E402
 
 OUT = eval_dir()
 SPLITS = ROOT / "build" / "splits"

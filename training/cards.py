@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 
+from unspin.analyzers.models import model_set
+
 from . import splits
 
 # The shipped models, or the model set chosen with UNSPIN_MODELS (its evaluation in build/eval-<set>).
-MODELS = splits.model_set() or splits.ROOT / "src" / "unspin" / "models"
+MODELS = model_set() or splits.ROOT / "src" / "unspin" / "models"
 EVAL = splits.eval_dir()
 
 
 def _eval_command() -> str:
-    chosen = splits.model_set()
+    chosen = model_set()
     return f"UNSPIN_MODELS={chosen} make eval" if chosen else "make eval"
 
 
@@ -139,7 +141,7 @@ def heads_card() -> str:
                         f"{v['positives']} | {tpr if tpr is None else round(tpr, 3)} |")
         return "\n".join(rows)
 
-    recipe = "`make train-fast`, on that set's encoder" if splits.model_set() else "`make train-heads`"
+    recipe = "`make train-fast`, on that set's encoder" if model_set() else "`make train-heads`"
     probe = "\n".join(f"| {g} | {v['n']} | {v['accuracy']:.2f} |" for g, v in cb.get("style_probe", {}).items())
     return f"""# Model card: `heads` (check-worthiness, clickbait, biased wording, hyperpartisan)
 

@@ -15,14 +15,11 @@ SPLITS = ROOT / "data" / "splits"
 SHARED = Path(__import__("os").environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
-def model_set() -> Path | None:
-    """The model set chosen with $UNSPIN_MODELS (e.g. `make train-fast`), or None for the shipped one."""
-    value = __import__("os").environ.get("UNSPIN_MODELS")
-    return Path(value) if value else None
-
-
 def eval_dir() -> Path:
-    """Where `benchmarks/eval_all.py` and `calibration.py` write: build/eval, or build/eval-<set>."""
+    """Where `benchmarks/eval_all.py` and `calibration.py` write: build/eval, or build/eval-<set>
+    for the model set of $UNSPIN_MODELS (checked as unspin checks it)."""
+    from unspin.analyzers.models import model_set
+
     chosen = model_set()
     return ROOT / "build" / (f"eval-{chosen.name}" if chosen else "eval")
 

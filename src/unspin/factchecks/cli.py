@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -95,8 +96,6 @@ class _ImportProgress:
     (``--progress plain``), or nothing."""
 
     def __init__(self, mode: str):
-        import time
-
         self.mode = ("live" if sys.stderr.isatty() else "none") if mode == "auto" else mode
         self.started = time.perf_counter()
         self.status = None
@@ -112,8 +111,6 @@ class _ImportProgress:
         return self
 
     def update(self, path: Path | None, report) -> None:
-        import time
-
         if path is None:
             line = f"{report.added} records added; building the matching index..."
         else:
