@@ -121,3 +121,15 @@ def test_output_cut_short_by_the_reader_is_not_an_error():
     finally:
         os.close(write_end)
     assert done.returncode == 0 and b"error" not in done.stderr, done.stderr
+
+
+def test_a_wrong_unspin_models_is_a_setting_error_exit_2(article_file, tmp_path):
+    import os
+
+    env = {**os.environ, "UNSPIN_MODELS": str(tmp_path / "typo")}
+    result = run_cli("analyze", str(article_file), env=env)
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert result.stderr.decode().strip().splitlines() == [
+        f"unspin: error: UNSPIN_MODELS={tmp_path / 'typo'} holds no model (expected folders such as "
+        f"{tmp_path / 'typo'}/propaganda with a config.json, as `make train-fast` writes)"]

@@ -20,21 +20,23 @@ from . import heads, textclf
 from .heads import Features, _joined
 
 
-def ensemble_proba(texts, vectors, y, Cs=(0.03, 0.1, 0.3, 1.0), vector_scale=2.0, folds=5, seed=0):
-    """fit_cv's C selection and calibration, but predicting with the average of the fold models."""
+def ensemble_proba(texts, vectors, y, folds=5, seed=0):
+    """fit_cv's selection (the same grid) and calibration, but predicting with the average of the
+    fold models."""
     metric = accuracy_score
     cv = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y))
     best = None
-    for C in Cs:
-        z, specs = np.zeros(len(y)), []
-        for tr, te in cv:
-            spec = textclf.fit("x", [texts[i] for i in tr], vectors[tr], y[tr], None, None, None,
-                               blocks=("vector", "word"), C=C, vector_scale=vector_scale)
-            specs.append(spec)
-            z[te] = textclf._raw_decision(spec, [texts[i] for i in te], vectors[te])
-        score = metric(y, z >= 0)
-        if best is None or score > best[0]:
-            best = (score, C, z, specs)
+    for scale in heads.SMALL_DATA_GRID["vector_scales"]:
+        for C in heads.SMALL_DATA_GRID["Cs"]:
+            z, specs = np.zeros(len(y)), []
+            for tr, te in cv:
+                spec = textclf.fit("x", [texts[i] for i in tr], vectors[tr], y[tr], None, None, None,
+                                   blocks=("vector", "word"), C=C, vector_scale=scale)
+                specs.append(spec)
+                z[te] = textclf._raw_decision(spec, [texts[i] for i in te], vectors[te])
+            score = metric(y, z >= 0)
+            if best is None or score > best[0]:
+                best = (score, C, z, specs)
     _, C, z, specs = best
     calib = LogisticRegression(C=1e4, max_iter=1000).fit(z.reshape(-1, 1), y)
     a, b = float(calib.coef_[0][0]), float(calib.intercept_[0])
@@ -50,8 +52,8 @@ def main() -> None:
     pa, pb = np.zeros(len(y)), np.zeros(len(y))
     for k, (tr, te) in enumerate(outer, 1):
         train_texts, test_texts = [texts[i] for i in tr], [texts[i] for i in te]
-        spec = textclf.fit_cv("hp", train_texts, vectors[tr], y[tr], blocks=("vector", "word"), vector_scale=2.0,
-                              metric=accuracy_score)
+        spec = textclf.fit_cv("hp", train_texts, vectors[tr], y[tr], blocks=("vector", "word"),
+                              metric=accuracy_score, n_jobs=2, **heads.SMALL_DATA_GRID)
         a, b = spec["calibration"]
         pa[te] = 1 / (1 + np.exp(-(a * textclf._raw_decision(spec, test_texts, vectors[te]) + b)))
         pb[te] = ensemble_proba(train_texts, vectors[tr], y[tr])(test_texts, vectors[te])

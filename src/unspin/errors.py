@@ -22,3 +22,8 @@ class InputError(UnspinError):
 
 class ModelError(UnspinError):
     """A shipped model is missing or does not match the code (an installation problem)."""
+
+
+class ModelSetError(ModelError):
+    """``$UNSPIN_MODELS`` names a folder that is not a usable model set (a typo, or an encoder
+    without its heads): the user's setting is wrong, so the CLI exits with code 2, as for bad input."""
