@@ -130,3 +130,17 @@ def test_html_has_highlights_legend_and_tooltips_per_span():
     assert all("score" in m["title"] for m in marks)
     toggles = [a["data-layer-toggle"] for t, a in parser.tags if t == "input"]
     assert toggles == ["propaganda", "bias", "headline", "engagement", "attribution"]
+
+
+def test_a_biased_sentence_does_not_hide_the_engagement_call_inside_it():
+    analysis = Pipeline(RULES)(parse_text("Council votes\n\nThe plan failed. Share this if you agree!\n"))
+    call = next(s for s in analysis.spans if s.layer == "engagement")
+    sentence = analysis.sentences[-1]
+    analysis.add_span(sentence.start, sentence.end, "bias", "biased sentence", 0.6, "Written with biased wording.")
+    parser = TagCollector()
+    parser.feed(render([analysis], "html"))
+    over_call = [a for t, a in parser.tags if t == "mark" and "bias" in a["data-layers"].split()
+                 and "engagement" in a["data-layers"].split()]
+    assert over_call, (call, sentence)
+    assert all(a["class"].split() == ["hl", "l-engagement"] and a["data-layers"] == "engagement bias"
+               for a in over_call)

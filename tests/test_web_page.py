@@ -58,6 +58,7 @@ def test_paste_analyse_highlight_toggle_panel_and_nothing_executes(browser, serv
 
     # The legend toggles a layer off and on.
     engagement_marks = page.locator("#result mark.l-engagement").count()
+    assert engagement_marks > 0  # engagement cues show above the biased sentence around them
     page.uncheck("#result input[data-layer-toggle=engagement]")
     assert page.locator("#result mark.l-engagement").count() == 0
     page.check("#result input[data-layer-toggle=engagement]")

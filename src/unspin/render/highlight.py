@@ -6,8 +6,12 @@ from dataclasses import dataclass
 
 from ..analysis import Span
 
-# When spans of several layers cover the same characters, the colour shown is the first here.
+# The order layers are listed in (legend, report sections).
 LAYER_PRIORITY = ("propaganda", "bias", "headline", "engagement", "attribution")
+# When spans of several layers cover the same characters, the colour shown is the first here.
+# Biased wording mostly marks whole sentences, so it comes below the phrase-level headline and
+# engagement cues: a biased sentence must not hide the "Share this!" inside it.
+PAINT_ORDER = ("propaganda", "headline", "engagement", "bias", "attribution")
 LAYER_TITLES = {
     "propaganda": "Propaganda technique",
     "bias": "Biased wording",
@@ -25,7 +29,7 @@ class Segment:
 
     def layers(self, spans: Sequence[Span]) -> list[str]:
         present = {spans[i].layer for i in self.spans}
-        return [layer for layer in LAYER_PRIORITY if layer in present]
+        return [layer for layer in PAINT_ORDER if layer in present]
 
 
 def segments(text_length: int, spans: Sequence[Span]) -> list[Segment]:

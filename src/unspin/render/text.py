@@ -13,7 +13,7 @@ from rich.text import Text
 
 from ..analysis import Analysis, Claim
 from ..techniques import display_name
-from .highlight import LAYER_PRIORITY, LAYER_TITLES, ordered_spans
+from .highlight import LAYER_PRIORITY, LAYER_TITLES, PAINT_ORDER, ordered_spans
 from .summary import claim_counts, headline_verdict, score_lines
 
 STYLES = {
@@ -81,7 +81,7 @@ def _scores(analysis: Analysis) -> Table | None:
 def _article(analysis: Analysis) -> Panel:
     text = analysis.text[:MAX_ARTICLE_CHARS]
     body = Text(text)  # plain Text: article content is never parsed as rich markup
-    for span in sorted(analysis.spans, key=lambda s: -LAYER_PRIORITY.index(s.layer)):
+    for span in sorted(analysis.spans, key=lambda s: -PAINT_ORDER.index(s.layer)):  # the first painted last
         if span.start < len(text):
             body.stylize(STYLES[span.layer], span.start, min(span.end, len(text)))
     if len(analysis.text) > MAX_ARTICLE_CHARS:

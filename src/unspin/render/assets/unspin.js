@@ -2,7 +2,6 @@
    innerHTML, so nothing from the article can become markup. */
 (function () {
   "use strict";
-  var PRIORITY = ["propaganda", "bias", "headline", "engagement", "attribution"];
 
   function hidden(root) {
     var off = {};
@@ -15,11 +14,12 @@
   function recolour(root) {
     var off = hidden(root);
     root.querySelectorAll("mark.hl").forEach(function (mark) {
+      // data-layers lists the mark's layers in paint order (render/highlight.py): the first shown wins.
       var layers = (mark.getAttribute("data-layers") || "").split(" ");
-      PRIORITY.forEach(function (l) { mark.classList.remove("l-" + l); });
-      for (var i = 0; i < PRIORITY.length; i++) {
-        if (layers.indexOf(PRIORITY[i]) >= 0 && !off[PRIORITY[i]]) {
-          mark.classList.add("l-" + PRIORITY[i]);
+      layers.forEach(function (l) { mark.classList.remove("l-" + l); });
+      for (var i = 0; i < layers.length; i++) {
+        if (layers[i] && !off[layers[i]]) {
+          mark.classList.add("l-" + layers[i]);
           break;
         }
       }
