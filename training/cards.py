@@ -221,9 +221,12 @@ The groups are small (tens of items): differences of 0.1 are within noise.
 * Check-worthiness was learned from US presidential debates: opinions phrased with numbers count
   as claims, and routine facts in news ("The meeting is on Monday") can score high.
 * The bias head marks sentences, not words; the marked words come from the annotators' lexicon
-  and are shown only where the sentence contains them.
+  and are shown only where the sentence contains them. It leans on words (1.1.0 weighs word
+  n-grams above the encoder's vector), so it follows BABE's vocabulary of US political news: on
+  BBC articles it marks about 1 sentence in 10, some of them plain ("Share this if you agree!").
 * Hyperpartisan was learned from 645 articles of 2016-2018 US politics; other topics and countries
-  are out of its experience.
+  are out of its experience. On the test split it finds hyperpartisan articles from right-leaning
+  outlets far more often than from left-leaning ones (true-positive rates above).
 """
 
 
