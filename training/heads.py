@@ -12,163 +12,25 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import re
-import time
 from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
 from unspin.document import Document
-from unspin.evaluation.readers import read_checkworthy, read_semeval_articles, read_semeval_truth
-from unspin.inference.features import article_features, context_features, sentence_features
-from unspin.inference.propaganda import PropagandaModel
-from unspin.segment import split_sentences
+from unspin.evaluation.readers import read_semeval_articles, read_semeval_truth
 
 from . import splits, textclf
+from .checkworthy import train_checkworthy
+from .head_features import ENCODER, HEADS, Features, evaluate, joined
 
-HEADS = splits.ROOT / "src" / "unspin" / "models" / "heads"
-ENCODER = splits.ROOT / "src" / "unspin" / "models" / "propaganda"
-CACHE = splits.ROOT / "build" / "features"
 # The cross-validated grid of the small-data heads (bias, hyperpartisan): C, and how much the
 # encoder's vector block weighs against the word n-grams. Cross-validation prefers a light vector
 # block with weakly regularised n-grams for both (their 1.0.0 had the vector at scale 3.0 / 2.0).
 SMALL_DATA_GRID = {"Cs": (0.03, 0.3, 3.0, 10.0), "vector_scales": (3.0, 0.3, 0.1)}
 D = splits.SHARED
-
-
-class Features:
-    """Sentence vectors from the shipped encoder, cached on disk by content."""
-
-    def __init__(self, encoder: Path = ENCODER):
-        self.model = PropagandaModel.load(encoder)
-        self.tag = hashlib.sha256((encoder / "model.onnx").read_bytes()).hexdigest()[:12]  # cache key
-        CACHE.mkdir(parents=True, exist_ok=True)
-
-    def sentences(self, name: str, texts: list[str]) -> np.ndarray:
-        path = CACHE / f"{name}-{self.tag}-{len(texts)}.npy"
-        if path.exists():
-            return np.load(path)
-        started = time.time()
-        vectors = sentence_features(self.model, texts)
-        print(f"  {name}: {len(texts)} texts in {time.time() - started:.0f}s", flush=True)
-        np.save(path, vectors)
-        return vectors
-
-    def in_context(self, name: str, documents: list[list[str]]) -> list[np.ndarray]:
-        path = CACHE / f"{name}-{self.tag}-{len(documents)}.npz"
-        if path.exists():
-            data = np.load(path)
-            return [data[str(i)] for i in range(len(documents))]
-        vectors = context_features(self.model, documents)
-        np.savez(path, **{str(i): v for i, v in enumerate(vectors)})
-        return vectors
-
-    def articles(self, name: str, docs: list[Document]) -> np.ndarray:
-        path = CACHE / f"{name}-{self.tag}-{len(docs)}.npy"
-        if path.exists():
-            return np.load(path)
-        sents = [[(s.start, s.end) for s in split_sentences(d)] for d in docs]
-        vectors = article_features(self.model, [d.text for d in docs], sents)
-        np.save(path, vectors)
-        return vectors
-
-
-def evaluate(name: str, spec: dict, texts, vectors, y, metric_names=("f1", "accuracy")) -> dict:
-    from unspin.inference.text_classifier import TextClassifier
-
-    clf = TextClassifier(spec)
-    p = clf.predict_proba(texts, vectors)
-    pred = p >= clf.threshold
-    result = {"n": int(len(y)), "threshold": clf.threshold, "ece": textclf.ece(y.astype(float), p),
-              "reliability": textclf.reliability(y.astype(float), p)}
-    if "f1" in metric_names:
-        result["f1_positive"] = float(f1_score(y, pred))
-    if "macro_f1" in metric_names:
-        result["macro_f1"] = float(f1_score(y, pred, average="macro"))
-    result["accuracy"] = float(accuracy_score(y, pred))
-    print(f"  {name}: " + ", ".join(f"{k} {v:.4f}" for k, v in result.items() if isinstance(v, float)), flush=True)
-    return result
-
-
-# -- check-worthiness ----------------------------------------------------------------------------
-def train_checkworthy(features: Features, out: Path = HEADS) -> dict:
-    """Sentences are seen alone in the benchmark files but inside an article at run time, where the
-    encoder's vector of a sentence also reflects its neighbours. So the head is trained and
-    calibrated on both: each sentence alone, and in its debate (ClaimBuster's File_id and
-    Line_number give the order).
-
-    The dev file comes from the same 33 debates as train (30 of them shared), so it rewards a model
-    that has learnt those debates: dev F1 0.89 against 0.76 on dev-test, whose sentences come from
-    elsewhere. The head is therefore fitted on train+dev, and C, the calibration and the threshold
-    are chosen by 5-fold cross-validation with whole debates held out."""
-    base = D / "checkthat2024_task1_en"
-    fixes = _claimbuster_texts()
-    train = [r for r in read_checkworthy(base / "CT24_checkworthy_english_train.tsv")]
-    for r in train:  # the spreadsheet turned texts that began with "-" into "#NAME?"
-        if r.text == "#NAME?" and r.id in fixes:
-            r.text = fixes[r.id]
-    dev = read_checkworthy(base / "CT24_checkworthy_english_dev.tsv")
-    test = read_checkworthy(base / "CT24_checkworthy_english_dev-test.tsv")
-    debate = _claimbuster_debates()
-    sets, groups = {}, {}
-    for name, rows in (("train", train), ("dev", dev), ("test", test)):
-        texts = [r.text for r in rows]
-        sets[name] = (texts, features.sentences(f"cw-{name}", texts), np.array([r.label == "Yes" for r in rows]))
-        groups[name] = [debate[r.id] for r in rows] if name != "test" else []
-    ctx = {"train": _debate_context(features, "crowdsourced.csv", "train"),
-           "dev": _debate_context(features, "groundtruth.csv", "dev")}
-    fit_sets, fit_groups = [], []
-    for name, rows in (("train", train), ("dev", dev)):
-        keep = [i for i, r in enumerate(rows) if r.id in ctx[name]]
-        texts, vectors, y = sets[name]
-        fit_sets += [sets[name], ([texts[i] for i in keep], np.stack([ctx[name][rows[i].id] for i in keep]), y[keep])]
-        fit_groups += groups[name] + [groups[name][i] for i in keep]
-    data = fit_sets[0]
-    for more in fit_sets[1:]:
-        data = _joined(data, more)
-    spec = textclf.fit_cv("checkworthy", *data, blocks=("vector", "word"), Cs=(0.1, 0.3, 1.0, 3.0),
-                          metric=f1_score, groups=fit_groups, select_thresholded=True, n_jobs=2)
-    spec["version"] = "1.1.0"  # 1.0.0 was fitted on train alone, calibrated and thresholded on dev
-    textclf.save(spec, out / "checkworthy.json.gz")
-    return {"data": "CheckThat! 2024 task 1 English: train+dev (fit; C, calibration and threshold by 5-fold "
-                    "CV with whole debates held out), dev-test (report); sentences alone and in their debate "
-                    "context (from ClaimBuster's order)",
-            "selection": spec["selection"],
-            "test": evaluate("checkworthy dev-test (alone, official)", spec, *sets["test"])}
-
-
-def _claimbuster_debates() -> dict[str, str]:
-    """Sentence_id -> the debate (ClaimBuster's File_id) it comes from."""
-    debates = {}
-    for file in ("crowdsourced.csv", "groundtruth.csv"):
-        with open(D / "claimbuster" / file, encoding="utf-8", newline="") as handle:
-            debates.update({row["Sentence_id"]: row["File_id"] for row in csv.DictReader(handle)})
-    return debates
-
-
-def _debate_context(features: Features, file: str, name: str) -> dict[str, np.ndarray]:
-    """Sentence_id -> vector of the sentence read in its debate (lines in order, one per line)."""
-    with open(D / "claimbuster" / file, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    debates: dict[str, list[dict]] = {}
-    for r in rows:
-        debates.setdefault(r["File_id"], []).append(r)
-    order = sorted(debates)
-    documents = [[r["Text"] for r in sorted(debates[f], key=lambda r: int(r["Line_number"]))] for f in order]
-    vectors = features.in_context(f"cw-context-{name}", documents)
-    out = {}
-    for f, vecs in zip(order, vectors):
-        for r, v in zip(sorted(debates[f], key=lambda r: int(r["Line_number"])), vecs):
-            out[r["Sentence_id"]] = v
-    return out
-
-
-def _claimbuster_texts() -> dict[str, str]:
-    with open(D / "claimbuster" / "crowdsourced.csv", encoding="utf-8", newline="") as handle:
-        return {row["Sentence_id"]: row["Text"] for row in csv.DictReader(handle)}
 
 
 # -- clickbait -----------------------------------------------------------------------------------
@@ -255,16 +117,16 @@ def train_bias(features: Features, out: Path = HEADS) -> dict:
                       np.array([r["label_bias"] == "Biased" for r in rows]))
         leanings[name] = [r.get("type") or "unknown" for r in rows]
     macro = lambda y, p: f1_score(y, p, average="macro")  # noqa: E731
-    joined = _joined(sets["train"], sets["dev"])
+    data = joined(sets["train"], sets["dev"])
     # Reweighing by outlet leaning (BABE's `type`): narrows the false-positive gap between left-
     # and right-leaning outlets (see the model card for both sets of figures).
-    weights = textclf.reweigh(joined[2], leanings["train"] + leanings["dev"])
-    spec = textclf.fit_cv("bias", *joined, blocks=("vector", "word"), metric=macro, sample_weight=weights,
+    weights = textclf.reweigh(data[2], leanings["train"] + leanings["dev"])
+    spec = textclf.fit_cv("bias", *data, blocks=("vector", "word"), metric=macro, sample_weight=weights,
                           n_jobs=2, **SMALL_DATA_GRID)
     spec["version"] = "1.1.0"
     # The same settings without reweighing, to report what reweighing costs and gains.
     scale = next(b["scale"] for b in spec["blocks"] if b["type"] == "vector")
-    plain = textclf.fit_cv("bias", *joined, blocks=("vector", "word"), metric=macro, Cs=(spec["C"],),
+    plain = textclf.fit_cv("bias", *data, blocks=("vector", "word"), metric=macro, Cs=(spec["C"],),
                            vector_scale=scale)
     textclf.save(spec, out / "bias.json.gz")
     lexicon = bias_lexicon(split["train"] | split["dev"])
@@ -322,10 +184,6 @@ def fairness_by_leaning(spec: dict, data, leaning: list[str]) -> dict:
     return out
 
 
-def _joined(a, b):
-    return a[0] + b[0], np.concatenate([a[1], b[1]]), np.concatenate([a[2], b[2]])
-
-
 # -- hyperpartisan ---------------------------------------------------------------------------------
 def hyperpartisan_split(ids: list[str]) -> dict[str, list[str]]:
     path = splits.SPLITS / "hyperpartisan.json"
@@ -353,7 +211,7 @@ def train_hyperpartisan(features: Features, out: Path = HEADS) -> dict:
     sets, split = hyperpartisan_sets(features)
     urls = _urls(D / "hyperpartisan_semeval2019" / "ground-truth-training-byarticle-20181122.xml")
     test_ids = split["test"]
-    spec = textclf.fit_cv("hyperpartisan", *_joined(sets["train"], sets["dev"]), blocks=("vector", "word"),
+    spec = textclf.fit_cv("hyperpartisan", *joined(sets["train"], sets["dev"]), blocks=("vector", "word"),
                           metric=accuracy_score, n_jobs=2, **SMALL_DATA_GRID)
     spec["version"] = "1.1.0"
     textclf.save(spec, out / "hyperpartisan.json.gz")

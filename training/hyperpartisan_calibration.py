@@ -17,7 +17,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.model_selection import StratifiedKFold
 
 from . import heads, textclf
-from .heads import Features, _joined
+from .head_features import Features, joined
 
 
 def ensemble_proba(texts, vectors, y, folds=5, seed=0):
@@ -47,7 +47,7 @@ def ensemble_proba(texts, vectors, y, folds=5, seed=0):
 
 def main() -> None:
     sets, _ = heads.hyperpartisan_sets(Features(), names=("train", "dev"))  # the test split is not read
-    texts, vectors, y = _joined(sets["train"], sets["dev"])
+    texts, vectors, y = joined(sets["train"], sets["dev"])
     outer = list(StratifiedKFold(5, shuffle=True, random_state=1).split(texts, y))
     pa, pb = np.zeros(len(y)), np.zeros(len(y))
     for k, (tr, te) in enumerate(outer, 1):

@@ -1,0 +1,80 @@
+"""What every head recipe shares: the shipped encoder's vectors for texts (cached on disk), and
+one evaluation of a fitted head on held-out data."""
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score
+
+from unspin.document import Document
+from unspin.inference.features import article_features, context_features, sentence_features
+from unspin.inference.propaganda import PropagandaModel
+from unspin.segment import split_sentences
+
+from . import splits, textclf
+
+HEADS = splits.ROOT / "src" / "unspin" / "models" / "heads"
+ENCODER = splits.ROOT / "src" / "unspin" / "models" / "propaganda"
+CACHE = splits.ROOT / "build" / "features"
+
+
+class Features:
+    """Sentence vectors from the shipped encoder, cached on disk by content."""
+
+    def __init__(self, encoder: Path = ENCODER):
+        self.model = PropagandaModel.load(encoder)
+        self.tag = hashlib.sha256((encoder / "model.onnx").read_bytes()).hexdigest()[:12]  # cache key
+        CACHE.mkdir(parents=True, exist_ok=True)
+
+    def sentences(self, name: str, texts: list[str]) -> np.ndarray:
+        path = CACHE / f"{name}-{self.tag}-{len(texts)}.npy"
+        if path.exists():
+            return np.load(path)
+        started = time.time()
+        vectors = sentence_features(self.model, texts)
+        print(f"  {name}: {len(texts)} texts in {time.time() - started:.0f}s", flush=True)
+        np.save(path, vectors)
+        return vectors
+
+    def in_context(self, name: str, documents: list[list[str]]) -> list[np.ndarray]:
+        path = CACHE / f"{name}-{self.tag}-{len(documents)}.npz"
+        if path.exists():
+            data = np.load(path)
+            return [data[str(i)] for i in range(len(documents))]
+        vectors = context_features(self.model, documents)
+        np.savez(path, **{str(i): v for i, v in enumerate(vectors)})
+        return vectors
+
+    def articles(self, name: str, docs: list[Document]) -> np.ndarray:
+        path = CACHE / f"{name}-{self.tag}-{len(docs)}.npy"
+        if path.exists():
+            return np.load(path)
+        sents = [[(s.start, s.end) for s in split_sentences(d)] for d in docs]
+        vectors = article_features(self.model, [d.text for d in docs], sents)
+        np.save(path, vectors)
+        return vectors
+
+
+def evaluate(name: str, spec: dict, texts, vectors, y, metric_names=("f1", "accuracy")) -> dict:
+    from unspin.inference.text_classifier import TextClassifier
+
+    clf = TextClassifier(spec)
+    p = clf.predict_proba(texts, vectors)
+    pred = p >= clf.threshold
+    result = {"n": int(len(y)), "threshold": clf.threshold, "ece": textclf.ece(y.astype(float), p),
+              "reliability": textclf.reliability(y.astype(float), p)}
+    if "f1" in metric_names:
+        result["f1_positive"] = float(f1_score(y, pred))
+    if "macro_f1" in metric_names:
+        result["macro_f1"] = float(f1_score(y, pred, average="macro"))
+    result["accuracy"] = float(accuracy_score(y, pred))
+    print(f"  {name}: " + ", ".join(f"{k} {v:.4f}" for k, v in result.items() if isinstance(v, float)), flush=True)
+    return result
+
+
+def joined(a, b):
+    """Two (texts, vectors, labels) sets as one."""
+    return a[0] + b[0], np.concatenate([a[1], b[1]]), np.concatenate([a[2], b[2]])
