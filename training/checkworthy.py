@@ -50,10 +50,7 @@ def train_checkworthy(features: Features, out: Path = HEADS) -> dict:
         texts, vectors, y = sets[name]
         fit_sets += [sets[name], ([texts[i] for i in keep], np.stack([ctx[name][rows[i].id] for i in keep]), y[keep])]
         fit_groups += groups[name] + [groups[name][i] for i in keep]
-    data = fit_sets[0]
-    for more in fit_sets[1:]:
-        data = joined(data, more)
-    spec = textclf.fit_cv("checkworthy", *data, blocks=("vector", "word"), Cs=(0.1, 0.3, 1.0, 3.0),
+    spec = textclf.fit_cv("checkworthy", *joined(*fit_sets), blocks=("vector", "word"), Cs=(0.1, 0.3, 1.0, 3.0),
                           metric=f1_score, groups=fit_groups, select_thresholded=True, n_jobs=2)
     spec["version"] = "1.1.0"  # 1.0.0 was fitted on train alone, calibrated and thresholded on dev
     textclf.save(spec, out / "checkworthy.json.gz")

@@ -75,6 +75,7 @@ def evaluate(name: str, spec: dict, texts, vectors, y, metric_names=("f1", "accu
     return result
 
 
-def joined(a, b):
-    """Two (texts, vectors, labels) sets as one."""
-    return a[0] + b[0], np.concatenate([a[1], b[1]]), np.concatenate([a[2], b[2]])
+def joined(*parts):
+    """Several (texts, vectors, labels) sets as one, in order."""
+    return ([t for p in parts for t in p[0]], np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]))

@@ -21,6 +21,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from unspin.document import Document
 from unspin.evaluation.readers import read_semeval_articles, read_semeval_truth
+from unspin.inference.text_classifier import TextClassifier
 
 from . import splits, textclf
 from .checkworthy import train_checkworthy
@@ -274,8 +275,10 @@ def main() -> None:
             continue
         print(f"{name}:", flush=True)
         metrics[name] = job(features, out)
-    (out / "config.json").write_text(json.dumps({"version": "1.0.0", "encoder": "models/propaganda",
-                                                   "heads": sorted(jobs)}, indent=1) + "\n")
+    # Each head carries its own version (the analyses record it); the folder lists them.
+    versions = {name: TextClassifier.load(out / f"{name}.json.gz").version for name in sorted(jobs)
+                if (out / f"{name}.json.gz").exists()}
+    (out / "config.json").write_text(json.dumps({"encoder": "models/propaganda", "heads": versions}, indent=1) + "\n")
     metrics_path.write_text(json.dumps(metrics, indent=1) + "\n")
 
 

@@ -12,7 +12,6 @@ calibrated on its own data and the test split's 0.073 is not caused by it.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import StratifiedKFold
 
@@ -20,30 +19,18 @@ from . import heads, textclf
 from .head_features import Features, joined
 
 
-def ensemble_proba(texts, vectors, y, folds=5, seed=0):
-    """fit_cv's selection (the same grid) and calibration, but predicting with the average of the
-    fold models."""
-    metric = accuracy_score
-    cv = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y))
-    best = None
-    for scale in heads.SMALL_DATA_GRID["vector_scales"]:
-        for C in heads.SMALL_DATA_GRID["Cs"]:
-            z, specs = np.zeros(len(y)), []
-            for tr, te in cv:
-                spec = textclf.fit("x", [texts[i] for i in tr], vectors[tr], y[tr], None, None, None,
-                                   blocks=("vector", "word"), C=C, vector_scale=scale)
-                specs.append(spec)
-                z[te] = textclf._raw_decision(spec, [texts[i] for i in te], vectors[te])
-            score = metric(y, z >= 0)
-            if best is None or score > best[0]:
-                best = (score, C, z, specs)
-    _, C, z, specs = best
-    calib = LogisticRegression(C=1e4, max_iter=1000).fit(z.reshape(-1, 1), y)
-    a, b = float(calib.coef_[0][0]), float(calib.intercept_[0])
+def ensemble_proba(texts, vectors, y):
+    """fit_cv's selection and calibration (the same grid and folds), but predicting with the average
+    of the fold models."""
+    chosen = textclf.select("hp", texts, vectors, y, blocks=("vector", "word"), metric=accuracy_score,
+                            n_jobs=2, **heads.SMALL_DATA_GRID)
+    a, b = chosen.calibration
+
     def predict(t, v):
-        ps = [1 / (1 + np.exp(-(a * textclf._raw_decision(s, t, v) + b))) for s in specs]
+        ps = [1 / (1 + np.exp(-(a * textclf._raw_decision(s, t, v) + b))) for s in chosen.fold_specs]
         return np.mean(ps, axis=0)
     return predict
+
 
 def main() -> None:
     sets, _ = heads.hyperpartisan_sets(Features(), names=("train", "dev"))  # the test split is not read

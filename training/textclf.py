@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -62,19 +63,29 @@ def fit(name: str, texts: list[str], vectors: np.ndarray | None, y: np.ndarray, 
     return spec
 
 
-def fit_cv(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, blocks=("vector", "word"),
+@dataclass
+class Selection:
+    """What cross-validation chose, and the fold models behind its out-of-fold scores."""
+    score: float
+    vector_scale: float
+    C: float
+    calibration: list[float]  # Platt [a, b] fitted on the out-of-fold decisions
+    threshold: float
+    fold_specs: list[dict]
+
+
+def select(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, blocks=("vector", "word"),
            Cs=(0.03, 0.1, 0.3, 1.0), vector_scale: float = 3.0, metric=None, folds: int = 5, seed: int = 0,
            sample_weight: np.ndarray | None = None, groups: list[str] | None = None,
-           select_thresholded: bool = False, n_jobs: int = 1, vector_scales: tuple[float, ...] | None = None) -> dict:
-    """For small data sets, or dev sets unlike the data the model will meet: choose C (and, given
-    ``vector_scales``, the weight of the vector block against the n-grams) by k-fold
-    cross-validation, calibrate (Platt) and pick the threshold on the out-of-fold predictions, then
-    fit on all the data given.
+           select_thresholded: bool = False, n_jobs: int = 1,
+           vector_scales: tuple[float, ...] | None = None) -> Selection:
+    """Choose C (and, given ``vector_scales``, the weight of the vector block against the n-grams)
+    by k-fold cross-validation; calibrate (Platt) and pick the threshold on the out-of-fold decisions.
 
     ``groups`` keeps each group (e.g. a debate) inside one fold, so the folds measure how the model
-    does on groups it never saw. ``select_thresholded`` compares the values of C by the metric at
-    the tuned threshold instead of at decision 0 (for F1 on a rare class, the tuned threshold is
-    the one that will be used)."""
+    does on groups it never saw. ``select_thresholded`` compares the settings by the metric at the
+    tuned threshold instead of at decision 0 (for F1 on a rare class, the tuned threshold is the
+    one that will be used)."""
     from joblib import Parallel, delayed
     from sklearn.model_selection import GroupKFold, StratifiedKFold
 
@@ -87,26 +98,37 @@ def fit_cv(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, bloc
     def one_fold(scale, C, tr, te):
         spec = fit(name, [texts[i] for i in tr], vectors[tr], y[tr], None, None, None, blocks=blocks, C=C,
                    vector_scale=scale, sample_weight=None if sample_weight is None else sample_weight[tr])
-        return te, _raw_decision(spec, [texts[i] for i in te], vectors[te])
+        return te, spec, _raw_decision(spec, [texts[i] for i in te], vectors[te])
 
     best = None
     for scale in vector_scales or (vector_scale,):
         for C in Cs:
-            z = np.zeros(len(y))
-            for te, z_te in Parallel(n_jobs=n_jobs)(delayed(one_fold)(scale, C, tr, te) for tr, te in cv):
+            z, specs = np.zeros(len(y)), []
+            for te, spec, z_te in Parallel(n_jobs=n_jobs)(delayed(one_fold)(scale, C, tr, te) for tr, te in cv):
                 z[te] = z_te
+                specs.append(spec)
             calibration, threshold, tuned = _calibrate(z, y, metric)
             score = tuned if select_thresholded else metric(y, z >= 0)
             print(f"  {name}: vector scale {scale}, C={C}: out-of-fold score {score:.4f}", flush=True)
-            if best is None or score > best[0]:
-                best = (score, scale, C, calibration, threshold)
-    score, scale, C, calibration, threshold = best
-    spec = fit(name, texts, vectors, y, None, None, None, blocks=blocks, C=C, vector_scale=scale,
-               sample_weight=sample_weight)
+            if best is None or score > best.score:
+                best = Selection(score, scale, C, calibration, threshold, specs)
+    return best
+
+
+def fit_cv(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, blocks=("vector", "word"),
+           sample_weight: np.ndarray | None = None, groups: list[str] | None = None,
+           vector_scales: tuple[float, ...] | None = None, folds: int = 5, **options) -> dict:
+    """For small data sets, or dev sets unlike the data the model will meet: :func:`select` the
+    settings, calibration and threshold by cross-validation, then fit on all the data given."""
+    chosen = select(name, texts, vectors, y, blocks=blocks, sample_weight=sample_weight, groups=groups,
+                    vector_scales=vector_scales, folds=folds, **options)
+    spec = fit(name, texts, vectors, y, None, None, None, blocks=blocks, C=chosen.C,
+               vector_scale=chosen.vector_scale, sample_weight=sample_weight)
     how = "grouped" if groups is not None else "stratified"
-    chosen = f"C={C}" if not vector_scales else f"C={C}, vector scale {scale}"
-    spec.update({"calibration": calibration, "threshold": threshold, "C": C, "cv_score": round(score, 4),
-                 "selection": f"{folds}-fold {how} CV: {chosen}, out-of-fold score {score:.4f}"})
+    setting = f"C={chosen.C}" if not vector_scales else f"C={chosen.C}, vector scale {chosen.vector_scale}"
+    spec.update({"calibration": chosen.calibration, "threshold": chosen.threshold, "C": chosen.C,
+                 "cv_score": round(chosen.score, 4),
+                 "selection": f"{folds}-fold {how} CV: {setting}, out-of-fold score {chosen.score:.4f}"})
     return spec
 
 

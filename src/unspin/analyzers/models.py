@@ -21,11 +21,11 @@ def model_set() -> Path | None:
     if not any(root.glob("*/config.json")):
         # A typo must not fall back to the shipped models unnoticed.
         raise ModelSetError(f"UNSPIN_MODELS={override} holds no model (expected folders such as "
-                         f"{override}/propaganda with a config.json, as `make train-fast` writes)")
+                            f"{override}/propaganda with a config.json, as `make train-fast` writes)")
     present = [n for n in _READ_TOGETHER if (root / n / "config.json").exists()]
     if present and len(present) < len(_READ_TOGETHER):
         raise ModelSetError(f"UNSPIN_MODELS={override} has '{present[0]}' but not all of {', '.join(_READ_TOGETHER)}: "
-                         "the heads read the encoder's vectors, so they must be trained on the same encoder")
+                            "the heads read the encoder's vectors, so they must be trained on the same encoder")
     return root
 
 
