@@ -72,6 +72,33 @@ def test_size_limit_flag_and_environment(tmp_path):
     assert run_cli("analyze", str(path), "--fast", env=env).returncode == 2
 
 
+def test_text_length_limit_after_extraction(tmp_path):
+    import os
+    path = tmp_path / "long.txt"
+    path.write_text("Title\n\n" + "The council met again. " * 100)  # 2,307 characters, 2.3 KB
+    env = dict(os.environ, UNSPIN_MAX_CHARS="2000")
+    result = run_cli("analyze", str(path), "--fast", env=env)
+    assert result.returncode == 2 and result.stdout == b""
+    assert result.stderr.decode().splitlines() == [
+        f"unspin: error: {path}: text is 2,307 characters long, over the 2,000-character limit "
+        "(raise it with UNSPIN_MAX_CHARS)"]
+    assert run_cli("analyze", str(path), "--fast", env=dict(env, UNSPIN_MAX_CHARS="3000")).returncode == 0
+
+
+def test_non_english_article_is_bad_input_and_the_batch_goes_on(tmp_path, article_file):
+    from tests.test_pipeline import GERMAN
+
+    german = tmp_path / "stadtrat.txt"
+    german.write_text(GERMAN, encoding="utf-8")
+    result = run_cli("analyze", str(german), str(article_file), "--fast", "-f", "json")
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["document"]["title"] == "SHOCKING: You Won't Believe What the Council Did Next!"
+    err = result.stderr.decode().splitlines()
+    assert err[0] == (f"unspin: error: {german}: language looks like 'de', not English: unspin's models "
+                      "read English only (a scan records such articles with their language)")
+    assert err[-2] == "unspin: 1 of 2 inputs failed:"
+
+
 def test_analyzers_command_lists_registry():
     result = run_cli("analyzers")
     names = [line.split()[0] for line in result.stdout.decode().splitlines()]

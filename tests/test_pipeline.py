@@ -42,6 +42,15 @@ def test_non_english_gets_a_warning_and_english_only_analyzers_are_skipped():
     assert analysis.models == {} and analysis.spans == []
 
 
+def test_a_paragraph_over_spacy_s_default_length_limit_is_split():
+    # spaCy refuses texts over 1M characters by default (a limit meant for its parser and NER).
+    body = "The committee approved the plan. " * 32_000  # one line, 1.06M characters
+    from unspin.segment import split_sentences
+
+    sentences = split_sentences(parse_text("Budget plan\n\n" + body))
+    assert len(sentences) == 1 + 32_000
+
+
 def test_new_analyzers_plug_in_by_registration():
     @register
     class ExclaimCounter(Analyzer):

@@ -67,8 +67,11 @@ def table(store, sql):
 
 
 def test_scan_formats_failures_and_resume(tmp_path):
+    from tests.test_pipeline import GERMAN
+
     corpus = make_corpus(tmp_path / "in", 12)
     (corpus / "bad.txt").write_bytes(b"\x00\x00binary")
+    (corpus / "stadtrat.txt").write_text(GERMAN, encoding="utf-8")  # kept, with its language
     records = tmp_path / "records.jsonl"
     records.write_text("".join(json.dumps({"title": f"Record {i}", "text": f"Body of record {i}. Officials said so.",
                                            "outlet": "Wire", "published": f"2024-0{1 + i % 3}-10"}) + "\n"
@@ -76,15 +79,17 @@ def test_scan_formats_failures_and_resume(tmp_path):
     warc = make_warc(tmp_path / "crawl.warc.gz")
     store = tmp_path / "store.duckdb"
     summary = scan([str(corpus), str(records), str(warc)], store, engine="inline", fast=True, progress="none")
-    assert (summary.analyzed, summary.failed) == (12 + 5 + 2, 3)
+    assert (summary.analyzed, summary.failed, summary.not_english) == (13 + 5 + 2, 3, 1)
+    assert "1 of the analysed are not English" in summary.text()
     reasons = " ".join(r for _, r in summary.failures)
     assert "binary file" in reasons and "invalid JSON" in reasons and "no article text" in reasons
-    assert table(store, "SELECT count(*) FROM documents")[0][0] == 19
+    assert table(store, "SELECT count(*) FROM documents")[0][0] == 20
+    assert table(store, "SELECT language FROM documents WHERE source LIKE '%stadtrat.txt'") == [("de",)]
     assert table(store, "SELECT count(*) FROM failures")[0][0] == 3
     urls = {r[0] for r in table(store, "SELECT url FROM documents WHERE url IS NOT NULL")}
     assert urls == {"https://news.example.com/a", "https://news.example.com/b"}
     again = scan([str(corpus), str(records), str(warc)], store, engine="inline", fast=True, progress="none")
-    assert (again.analyzed, again.skipped) == (0, 19)
+    assert (again.analyzed, again.skipped) == (0, 20)
     assert table(store, "SELECT count(*) FROM runs")[0][0] == 2
 
 

@@ -81,6 +81,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_size, color, settings):
     """Analyse articles: files (.txt .html .json .jsonl .csv), folders, or - for stdin."""
     from .ingest import Limits, read_inputs
+    from .language import ENGLISH
     from .render import render
 
     limits = Limits.from_env(max_bytes)
@@ -92,18 +93,30 @@ def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_siz
             _error(str(item))
         else:
             documents.append(item)
-    analyses = list(pipeline.analyze(documents))
+    analyses = []
+    for analysis in pipeline.analyze(documents):
+        if analysis.document.language in ENGLISH:
+            analyses.append(analysis)
+        else:  # bad input like a binary file: its analysis would be empty, so say so and exit 2
+            failures.append(InputError(_not_english(analysis), analysis.document.source))
+            _error(str(failures[-1]))
     if analyses:
         use_color = color if color is not None else (output is None and sys.stdout.isatty())
         rendered = render(analyses, fmt, color=use_color)
         _write(rendered, output)
     if failures:
-        if len(failures) > 1 or documents:
-            click.echo(f"unspin: {len(failures)} of {len(failures) + len(documents)} inputs failed:",
+        if len(failures) > 1 or analyses:
+            click.echo(f"unspin: {len(failures)} of {len(failures) + len(analyses)} inputs failed:",
                        err=True)
             for f in failures:
                 click.echo(f"  {f}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _not_english(analysis) -> str:
+    lang = analysis.document.language
+    return (f"language looks like '{lang}', not English: unspin's models read English only "
+            "(a scan records such articles with their language)")
 
 
 @main.command("analyzers")

@@ -7,6 +7,7 @@ from functools import lru_cache
 _LETTERS = re.compile(r"[^\W\d_]")
 
 CONFIDENT = 0.80
+ENGLISH = {"en", "und"}  # what the models read; "und" (too short to tell) is taken as English
 MIN_LETTERS = 150  # below this, identification is unreliable; such texts are assumed English
 
 

@@ -12,11 +12,10 @@ from . import analyzers as _analyzers  # registers the built-in analyzers
 from .analysis import Analysis
 from .analyzers.base import Analyzer, get_analyzer, registered
 from .document import Document
-from .language import detect_language
+from .language import ENGLISH, detect_language
 from .segment import split_many
 
 _ = _analyzers
-ENGLISH = {"en", "und"}
 
 
 def available_analyzers() -> dict[str, type[Analyzer]]:

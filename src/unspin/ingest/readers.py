@@ -61,11 +61,23 @@ def read_inputs(paths: Iterable[str | Path], limits: Limits | None = None, title
             continue
         where = "<stdin>" if item == "-" else str(item)
         try:
-            yield from _read_one(item, limits, title, allow_warc)
+            for found in _read_one(item, limits, title, allow_warc):
+                yield _within_limits(found, limits, where)
         except InputError as exc:
             yield exc if exc.where else InputError(exc.message, where)
         except OSError as exc:
             yield InputError(f"cannot read: {exc.strerror or exc}", where)
+
+
+def _within_limits(item: Document | InputError, limits: Limits, where: str) -> Document | InputError:
+    """The document, or an error when its extracted text is too long to analyse."""
+    if isinstance(item, InputError):
+        return item
+    try:
+        limits.check_text(item.text)
+    except InputError as exc:
+        return InputError(exc.message, item.source or where)
+    return item
 
 
 def _read_one(item: Path | str, limits: Limits, title: str | None,

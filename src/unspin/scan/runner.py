@@ -17,6 +17,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import InputError
 from ..ingest import Limits, read_inputs
+from ..language import ENGLISH
 from ..store.db import CorpusStore, fill_text
 from .engines import make_engine
 
@@ -27,6 +28,7 @@ class ScanSummary:
     analyzed: int = 0
     skipped: int = 0  # already in the store (or repeated in the input)
     failed: int = 0
+    not_english: int = 0  # analysed (stored with their language) but the English-only analyzers skipped
     failures: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -34,6 +36,9 @@ class ScanSummary:
         rate = self.analyzed / self.seconds if self.seconds else 0.0
         lines = [f"analysed {self.analyzed}, skipped {self.skipped} already done, failed {self.failed} "
                  f"in {self.seconds:.1f} s ({rate:.1f} documents/s)"]
+        if self.not_english:
+            lines.append(f"  {self.not_english} of the analysed are not English: stored with their language, "
+                         "the English-only analyzers skipped")
         reasons: dict[str, int] = {}
         for _, reason in self.failures:
             reasons[reason.split(":")[0]] = reasons.get(reason.split(":")[0], 0) + 1
@@ -134,6 +139,7 @@ def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers
                     texts.pop(doc_id, None)  # a failed document's text is not needed any more
                 for r in rows:
                     models.update(r["models"])
+                    summary.not_english += r["document"]["language"] not in ENGLISH
                 results.put((rows, [(where, reason) for _, where, reason in failures]))
         finally:
             results.put(None)
