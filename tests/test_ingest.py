@@ -125,6 +125,26 @@ def test_bad_records_are_skipped_and_the_rest_go_on(tmp_path):
                    f"{path}:4: expected an object with 'title' and 'text', got list"]
 
 
+def test_record_fields_of_other_types(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    rows = [{"text": "No title here. Officials said so.", "title": None},
+            {"title": "Paragraphs", "text": ["First paragraph.", "Second paragraph."], "author": ["A. Ruiz", "B. Lee"],
+             "published": 20240110},
+            {"title": "Nested", "text": {"p": "one"}},
+            {"title": True, "text": "Body."},
+            {"title": "Feed item", "html": "<p>The senator said taxes rose by 5 percent last year.</p>"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    items = read_all([path])
+    good = [i for i in items if not isinstance(i, InputError)]
+    assert [(d.title, d.body) for d in good[:2]] == [("", "No title here. Officials said so."),
+                                                    ("Paragraphs", "First paragraph.\nSecond paragraph.")]
+    assert good[1].author == "A. Ruiz, B. Lee" and good[1].published == "20240110"
+    # A short HTML fragment (a feed item's content) is extracted although trafilatura skips texts that short.
+    assert good[2].body == "The senator said taxes rose by 5 percent last year."
+    assert [str(i) for i in items if isinstance(i, InputError)] == [
+        f"{path}:3: field 'text' must be text, not dict", f"{path}:4: field 'title' must be text, not bool"]
+
+
 def test_missing_path_and_empty_folder(tmp_path):
     (tmp_path / "empty").mkdir()
     items = read_all([tmp_path / "nope.txt", tmp_path / "empty"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from ..document import Document
@@ -24,9 +25,16 @@ def parse_html(html: str, url: str | None = None, title: str | None = None, **me
     try:
         extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True,
                                                 include_comments=False, include_tables=True)
+        if not _text_of(extracted):
+            # trafilatura gives up on texts under 250 characters; a feed item's HTML fragment
+            # ("<p>The senator said ...</p>") is often that short, so try once more with that
+            # threshold lowered (only here: on whole pages the default picks better fallbacks).
+            extracted = trafilatura.bare_extraction(f"<html><body>{html}</body></html>", url=url,
+                                                    with_metadata=True, include_comments=False,
+                                                    include_tables=True, config=_short_text_config())
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
         raise InputError(f"cannot parse HTML ({type(exc).__name__})") from exc
-    body = (getattr(extracted, "text", None) or "").strip() if extracted else ""
+    body = _text_of(extracted)
     if not body:
         raise InputError("no article text could be extracted from this HTML page")
     headline = title if title is not None else (extracted.title or "")
@@ -39,6 +47,20 @@ def parse_html(html: str, url: str | None = None, title: str | None = None, **me
     return Document(title=headline, body=body, url=page_url, outlet=outlet,
                     published=meta.pop("published", None) or extracted.date,
                     author=meta.pop("author", None) or extracted.author, **meta)
+
+
+def _text_of(extracted) -> str:
+    return (getattr(extracted, "text", None) or "").strip() if extracted else ""
+
+
+@lru_cache(maxsize=1)
+def _short_text_config():
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_LETTERS))
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", str(MIN_LETTERS))
+    return config
 
 
 def _drop_repeated_headline(body: str, headline: str) -> str:

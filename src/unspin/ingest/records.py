@@ -6,6 +6,7 @@ Fields: ``title``, ``text`` (or ``body``; or ``html`` for a raw page), optional 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from collections.abc import Iterator
@@ -22,21 +23,21 @@ def record_to_document(record: object, where: str, max_bytes: int) -> Document:
     if not isinstance(record, dict):
         raise InputError(f"expected an object with 'title' and 'text', got {type(record).__name__}",
                          where)
-    meta = {k: _as_text(record.get(k)) for k in _META_FIELDS if record.get(k) not in (None, "")}
-    title = _as_text(record.get("title")) or ""
+    meta = {k: _as_text(record[k], k, where) for k in _META_FIELDS if record.get(k) not in (None, "")}
+    title = _as_text(record["title"], "title", where) if record.get("title") is not None else ""
     body = record.get("text", record.get("body"))
     html = record.get("html")
     if body in (None, "") and html in (None, ""):
         raise InputError("record has no 'text' (or 'body', or 'html') field", where)
     if body not in (None, ""):
-        body = _as_text(body)
+        body = _as_text(body, "text", where)
         if len(body.encode("utf-8", "surrogatepass")) > max_bytes:
             raise InputError(f"record text is over the {max_bytes:,}-byte limit", where)
         if not body.strip():
             raise InputError("record text is empty", where)
         return Document(title=title, body=body.replace("\r\n", "\n"), source=where, **meta)
     try:
-        return parse_html(_as_text(html), title=title or None, source=where, **meta)
+        return parse_html(_as_text(html, "html", where), title=title or None, source=where, **meta)
     except InputError as exc:
         raise InputError(exc.message, where) from None
 
@@ -101,5 +102,15 @@ def _one(record: object, where: str, max_bytes: int) -> Iterator[Document | Inpu
         yield exc if exc.where else InputError(exc.message, where)
 
 
-def _as_text(value: object) -> str:
-    return value if isinstance(value, str) else str(value)
+def _as_text(value: object, field: str, where: str) -> str:
+    """A field as text: strings as they are, numbers and dates written out, a list of strings
+    joined (paragraphs of a body by line breaks; several authors by commas)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):  # Parquet timestamp columns
+        return value.isoformat()
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return {"text": "\n", "body": "\n", "html": "\n", "title": " "}.get(field, ", ").join(value)
+    raise InputError(f"field '{field}' must be text, not {type(value).__name__}", where)
