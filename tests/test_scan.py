@@ -237,3 +237,29 @@ def test_report_and_export(tmp_path):
     assert duckdb.sql(f"SELECT count(*) FROM '{tmp_path / 'parquet' / 'documents.parquet'}'").fetchone()[0] == 24
     result = run_cli("report", str(store), "-o", str(tmp_path / "r.html"))
     assert result.returncode == 0 and (tmp_path / "r.html").exists()
+
+
+def test_a_store_another_process_holds_or_a_file_that_is_no_store_is_one_line_and_exit_2(tmp_path):
+    store = tmp_path / "nested" / "store.duckdb"  # folders are created, as for any new store
+    scan([str(make_corpus(tmp_path / "in", 3))], store, engine="inline", fast=True, progress="none")
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time\n"
+                               f"con = duckdb.connect({str(store)!r}); print('open', flush=True); time.sleep(60)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        for args in (["report", str(store), "-o", str(tmp_path / "r.html")],
+                     ["scan", str(tmp_path / "in"), "--store", str(store), "--fast"]):
+            result = run_cli(*args)
+            assert result.returncode == 2
+            assert result.stderr.decode().splitlines() == [
+                f"unspin: error: the store {store} is in use by process {holder.pid}: DuckDB lets one process "
+                "write a file at a time (and then no other may read it); wait for it to finish, or use another file"]
+    finally:
+        holder.kill()
+        holder.wait()
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    result = run_cli("report", str(other), "-o", str(tmp_path / "r.html"))
+    assert result.returncode == 2 and "is not an unspin store (it has no 'documents' table)" in result.stderr.decode()
+    result = run_cli("factchecks", "stats", "--store", str(store))
+    assert result.returncode == 2 and "is not an unspin fact-check store" in result.stderr.decode()

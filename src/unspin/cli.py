@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import InputError, ModelSetError, UnspinError
+from .errors import InputError, ModelSetError, StoreError, UnspinError
 
 EXIT_BAD_INPUT = 2
 
@@ -24,7 +24,7 @@ class UnspinGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
             raise
-        except (InputError, ModelSetError) as exc:
+        except (InputError, ModelSetError, StoreError) as exc:  # the user can put these right
             _error(str(exc))
             sys.exit(EXIT_BAD_INPUT)
         except UnspinError as exc:  # e.g. a model missing from the installation

@@ -27,3 +27,8 @@ class ModelError(UnspinError):
 class ModelSetError(ModelError):
     """``$UNSPIN_MODELS`` names a folder that is not a usable model set (a typo, or an encoder
     without its heads): the user's setting is wrong, so the CLI exits with code 2, as for bad input."""
+
+
+class StoreError(UnspinError):
+    """A DuckDB store that cannot be opened: another process is writing it, its folder does not
+    exist, or it is not the kind of store asked for. The user can fix it, so the CLI exits with 2."""

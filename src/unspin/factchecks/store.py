@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..database import connect
 from .records import FactCheck, Problem
 
 SCHEMA = """
@@ -64,14 +65,11 @@ class ImportReport:
 
 class FactCheckStore:
     def __init__(self, path: Path | str | None = None, read_only: bool = False):
-        import duckdb
-
         self.path = Path(path) if path else default_store_path()
         if read_only and not self.path.exists():
             raise FileNotFoundError(f"no fact-check store at {self.path}; "
                                     "create one with 'unspin factchecks import FILE'")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con = connect(self.path, read_only, "fact-check store", tables=("factchecks",) if read_only else ())
         if not read_only:
             self.con.execute(SCHEMA)
 

@@ -11,12 +11,11 @@ PAGE_SIZE = 50
 
 
 def install_store_pages(app: FastAPI, store_path: Path) -> None:
-    import duckdb
-
+    from ..database import connect
     from ..render.html import _env, asset, render_fragment
     from ..store.db import load_analysis
 
-    root = duckdb.connect(str(store_path), read_only=True)
+    root = connect(store_path, read_only=True, tables=("documents",))
     lock = threading.Lock()
 
     def cursor():

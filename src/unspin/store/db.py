@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..analysis import Analysis
+from ..database import connect
+from ..errors import StoreError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -50,12 +52,10 @@ def now() -> datetime:
 
 class CorpusStore:
     def __init__(self, path: Path | str, read_only: bool = False):
-        import duckdb
-
         self.path = Path(path)
         if read_only and not self.path.exists():
-            raise FileNotFoundError(f"no store at {self.path}")
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+            raise StoreError(f"no store at {self.path}")
+        self.con = connect(self.path, read_only, "store", tables=("documents",) if read_only else ())
         if not read_only:
             self.con.execute(SCHEMA)
 
