@@ -22,7 +22,7 @@ def content_hash(text: str) -> str:
 
 @dataclass
 class Document:
-    """One article. Build it with :meth:`from_parts`; ``text`` is derived, never edited."""
+    """One article: ``Document(title=..., body=...)``; ``text`` is derived from them, never edited."""
 
     title: str
     body: str
