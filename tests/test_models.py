@@ -104,6 +104,18 @@ def test_bias_head_marks_sentences_and_words(analyses):
     assert not [s for s in analyses["neutral"].spans_in("bias") if s.label == "biased sentence"]
 
 
+def test_bias_head_reads_only_sentences_of_the_length_it_learnt():
+    # BABE has hardly any sentences this short; read in this article, the head flagged both calls to
+    # the reader as biased wording (p 0.63 and 0.51) when it read sentences of 5 words and more.
+    text = ('SHOCKING: <img src=x onerror="alert(1)"> You Won\'t Believe This!\n\n'
+            'Officials said <script>alert("body")</script> the plan failed.\n'
+            'Critics "><svg onload=alert(3)> called it a disaster for hardworking families.\n'
+            'Do you support the plan? Share this with your friends!\n')
+    analysis = Pipeline(["bias"])(parse_text(text))
+    flagged = [analysis.text[s.start:s.end] for s in analysis.spans_in("bias") if s.label == "biased sentence"]
+    assert flagged == ['Critics "><svg onload=alert(3)> called it a disaster for hardworking families.']
+
+
 def test_claims_with_attribution_and_fact_check_matches_in_every_format(tmp_path, schema):
     import jsonschema
 
