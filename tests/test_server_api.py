@@ -28,7 +28,7 @@ def server(tmp_path_factory):
                                                 "outlet": "<i>Evil</i>"}) + "\n")
     store = tmp / "store.duckdb"
     scan([str(corpus)], store, engine="inline", progress="none")
-    with running_server("--store", str(store), "--factchecks", str(factchecks)) as base:
+    with running_server("--store", str(store), "--factchecks", str(factchecks), env={"UNSPIN_MAX_CHARS": "20000"}) as base:
         yield base
 
 
@@ -76,9 +76,13 @@ def test_clear_errors_without_stack_traces(server):
     assert empty.status_code == 422 and "text" in empty.json()["detail"]
     too_big = httpx.post(server + "/v1/analyze", json={"text": "x" * 2_100_000})
     assert too_big.status_code == 413 and too_big.json()["error"] == "request_too_large"
+    too_long = httpx.post(server + "/v1/analyze", json={"text": "Title\n\n" + "The council met. " * 1500})
+    assert too_long.status_code == 422 and too_long.json() == {
+        "error": "bad_input", "detail": "text is 25,507 characters long, over the 20,000-character limit "
+                                        "(raise it with UNSPIN_MAX_CHARS)"}
     missing = httpx.get(server + "/v1/store/documents/nope")
     assert missing.status_code == 404 and "Traceback" not in missing.text
-    for r in (bad_json, empty, too_big, missing):
+    for r in (bad_json, empty, too_big, too_long, missing):
         assert "Traceback" not in r.text and "File \"" not in r.text
 
 

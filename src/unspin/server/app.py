@@ -166,22 +166,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _document(article: ArticleIn):
+    from ..ingest import Limits
+
+    try:
+        doc = _parse(article)
+        if doc is not None:
+            Limits.from_env().check_text(doc.text)  # the same text limit as the CLI's
+            return doc
+    except InputError as exc:
+        raise ApiError(422, "bad_input", exc.message) from None
+    raise ApiError(422, "bad_input", "give the article as 'text' or 'html'")
+
+
+def _parse(article: ArticleIn):
     from ..ingest import parse_html, parse_text
 
     meta = {k: v for k, v in {"url": article.url, "outlet": article.outlet, "published": article.published,
                               "id": article.id}.items() if v}
-    try:
-        if article.html:
-            return parse_html(article.html, title=article.title, **meta)
-        if article.text and article.text.strip():
-            if article.title is not None:
-                from ..document import Document
+    if article.html:
+        return parse_html(article.html, title=article.title, **meta)
+    if article.text and article.text.strip():
+        if article.title is not None:
+            from ..document import Document
 
-                return Document(title=article.title, body=article.text.replace("\r\n", "\n"), **meta)
-            return parse_text(article.text, **meta)
-    except InputError as exc:
-        raise ApiError(422, "bad_input", exc.message) from None
-    raise ApiError(422, "bad_input", "give the article as 'text' or 'html'")
+            return Document(title=article.title, body=article.text.replace("\r\n", "\n"), **meta)
+        return parse_text(article.text, **meta)
+    return None
 
 
 def _install_errors(app: FastAPI) -> None:
