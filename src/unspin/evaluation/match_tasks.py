@@ -83,7 +83,7 @@ def rank(queries: list[tuple[str, str]], claims: list[dict], k: int = 5, mode: s
     matcher = Matcher.from_texts([c["vclaim_id"] for c in claims], [index_text(c) for c in claims], vectors,
                                  reranker or load_reranker())
     texts = [clean_query(q) for _, q in queries]
-    return matcher.search(texts, encoder.encode(texts), k=k, mode=mode)
+    return matcher.search(texts, encoder.encode(texts, batch_size=1), k=k, mode=mode)  # as the claims analyzer does
 
 
 def predict_claim_match(data: Path, claims: Path | None = None, **_) -> list[str]:

@@ -115,7 +115,12 @@ class PropagandaModel:
         self.merge_gap: int = int(config.get("merge_gap", 0))
         self.min_chars: int = int(config.get("min_chars", 2))
         self.max_tokens: int = config.get("max_tokens", 254)
-        self.batch_size: int = config.get("batch_size", 8)
+        # Windows per encoder call. The int8 model quantizes its activations with one scale per
+        # call, so windows encoded together change each other's outputs a little (12 of 12 BBC
+        # articles came out different alone and in a batch of 12). One window per call keeps an
+        # article's analysis independent of what else is in the batch (a folder, a scan, other
+        # users' requests on the server), and on this CPU costs nothing (docs/benchmarks.md).
+        self.batch_size: int = config.get("batch_size", 1)
 
     @classmethod
     def load(cls, model_dir: Path, threads: int | None = None) -> PropagandaModel:
