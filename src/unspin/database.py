@@ -41,6 +41,6 @@ def _explain(path: Path, kind: str, message: str) -> str:
         who = f"process {holder.group(1)}" if holder else "another process"
         return (f"the {kind} {path} is in use by {who}: DuckDB lets one process write a file at a time "
                 "(and then no other may read it); wait for it to finish, or use another file")
-    if "not a valid DuckDB database" in message or "database file" in message:
+    if "not a valid DuckDB database" in message:
         return f"{path} is not a DuckDB database file, so it cannot be an unspin {kind}"
     return f"cannot open the {kind} {path}: {message}"

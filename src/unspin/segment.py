@@ -23,8 +23,8 @@ def _nlp():
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
         # spaCy refuses texts over 1M characters because its parser and NER need ~1 GB per 100k;
-        # the tokenizer and rule sentencizer used here are linear, and input size is bounded by
-        # the caller's byte limit (UNSPIN_MAX_BYTES), so a long one-paragraph article is fine.
+        # the tokenizer and rule sentencizer used here are linear, and the readers bound a text
+        # by UNSPIN_MAX_CHARS (ingest/limits.py), so a long one-paragraph article is fine.
         nlp.max_length = 100_000_000
         _NLP[:] = [nlp]
     return _NLP[0]

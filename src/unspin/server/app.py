@@ -72,7 +72,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     from ..pipeline import Pipeline
 
+    from ..ingest import Limits
+
     pipeline = Pipeline(settings.analyzers, fast=settings.fast)
+    limits = Limits.from_env()  # the CLI's text limit, read once: a bad setting stops the start
     slots = AnalysisSlots(settings.concurrency, settings.queue)
     batcher = Batcher(lambda docs: list(pipeline.analyze(docs)), max_docs=settings.concurrency)
     app = FastAPI(title="unspin", version=__version__, docs_url=None, redoc_url=None,
@@ -110,7 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               responses={200: {"description": f"An {SCHEMA_ID} object (or an HTML fragment with format=html)"}})
     async def analyze(article: ArticleIn, format: str = Query("json", pattern="^(json|html)$")):
         """Analyse one article given as text or HTML."""
-        doc = _document(article)
+        doc = _document(article, limits)
         (analysis,) = await run_analysis([doc])
         if format == "html":
             from ..render.html import render_fragment
@@ -127,7 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs, where = [], []
         for i, article in enumerate(batch.documents):
             try:
-                docs.append(_document(article))
+                docs.append(_document(article, limits))
                 where.append(i)
                 results.append(None)
             except ApiError as exc:
@@ -165,13 +168,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _document(article: ArticleIn):
-    from ..ingest import Limits
-
+def _document(article: ArticleIn, limits):
     try:
         doc = _parse(article)
         if doc is not None:
-            Limits.from_env().check_text(doc.text)  # the same text limit as the CLI's
+            limits.check_text(doc.text)
             return doc
     except InputError as exc:
         raise ApiError(422, "bad_input", exc.message) from None
