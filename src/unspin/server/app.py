@@ -70,9 +70,8 @@ class ApiError(Exception):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    from ..pipeline import Pipeline
-
     from ..ingest import Limits
+    from ..pipeline import Pipeline
 
     pipeline = Pipeline(settings.analyzers, fast=settings.fast)
     limits = Limits.from_env()  # the CLI's text limit, read once: a bad setting stops the start
