@@ -12,6 +12,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import InputError
 from .decode import check_size, decode_bytes, sniff_binary
+from .feeds import FEED_SUFFIXES, iter_feed, looks_like_feed
 from .html import looks_like_html, parse_html
 from .limits import Limits
 from .records import iter_csv, iter_json, iter_jsonl, iter_parquet
@@ -21,7 +22,7 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv", ".parquet"}
 WARC_SUFFIXES = {".warc", ".warc.gz"}
-SUPPORTED = sorted(TEXT_SUFFIXES - {""} | HTML_SUFFIXES | RECORD_SUFFIXES | WARC_SUFFIXES)
+SUPPORTED = sorted(TEXT_SUFFIXES - {""} | HTML_SUFFIXES | RECORD_SUFFIXES | FEED_SUFFIXES | WARC_SUFFIXES)
 
 
 def suffix_of(path: Path) -> str:
@@ -100,9 +101,10 @@ def _read_one(item: Path | str, limits: Limits, title: str | None,
     if suffix == ".jsonl" or suffix == ".ndjson":
         yield from _jsonl_file(path, limits)
         return
-    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES:
+    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | FEED_SUFFIXES:
         raise InputError(f"unknown file type '{path.suffix}' (unspin reads {', '.join(SUPPORTED)})")
-    cap = limits.max_json_bytes if suffix in {".json", ".csv"} else limits.max_bytes
+    # Files holding many articles, read whole, get the collection cap.
+    cap = limits.max_json_bytes if suffix in {".json", ".csv"} | FEED_SUFFIXES else limits.max_bytes
     check_size(path.stat().st_size, cap)
     data = path.read_bytes()
     yield from _from_bytes(data, str(path), suffix, limits, title, cap)
@@ -112,7 +114,9 @@ def _from_bytes(data: bytes, where: str, suffix: str, limits: Limits, title: str
                 cap: int | None = None) -> Iterator[Document | InputError]:
     fmt = _format(suffix, data)
     text = decode_bytes(data, cap or limits.max_bytes)
-    if fmt == "html":
+    if fmt == "feed":  # feedparser reads the bytes itself: the XML declaration names their encoding
+        yield from iter_feed(data, where, limits.max_bytes)
+    elif fmt == "html":
         yield parse_html(text, title=title, source=where)
     elif fmt == "json":
         yield from iter_json(text, where, limits.max_bytes)
@@ -131,7 +135,11 @@ def _format(suffix: str, data: bytes) -> str:
         return "csv"
     if suffix in {".txt", ".text", ".md"}:
         return "text"
+    if suffix in FEED_SUFFIXES:
+        return "feed"
     # No extension or stdin: sniff.
+    if not sniff_binary(data) and looks_like_feed(data):
+        return "feed"
     if not sniff_binary(data) and looks_like_html(data):
         return "html"
     if data.lstrip()[:1] in (b"{", b"["):
