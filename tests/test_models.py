@@ -101,6 +101,8 @@ def test_bias_head_marks_sentences_and_words(analyses):
     words = [analyses["partisan"].text[s.start:s.end].lower() for s in analyses["partisan"].spans_in("bias")
              if s.label == "biased word"]
     assert biased and "radical" in words
+    # "left" was marked in 2 of the 40 training sentences that use it: too common a word to blame.
+    assert "left" not in words
     assert not [s for s in analyses["neutral"].spans_in("bias") if s.label == "biased sentence"]
 
 

@@ -149,8 +149,10 @@ Calibrated logistic regressions (scikit-learn; stored as gzipped JSON, no pickle
 shared encoder's vectors (`models/propaganda`, the mean of a sentence's token states; for
 articles the mean and max over sentences) plus word n-gram TF-IDF (and character n-grams for
 headlines). Recipe: {recipe} (`training/heads.py`, ~10 min on 2 cores, deterministic).
-`bias_words.json`: words the BABE/MBIC experts marked as biased at least twice in training-side
-sentences, used to point at the words in a flagged sentence.
+`bias_words.json`: words the BABE/MBIC experts marked as biased in at least 2 training-side
+sentences and in at least a quarter of the training-side sentences that use them (470 words; a
+word such as "people", marked in 2 of the 194 training sentences that use it, is left out), used to point at the words in
+a flagged sentence (`python -m training.heads --only bias-words` rebuilds it alone).
 
 | head | data (licence) | split | test metric | ECE (test) |
 |---|---|---|---|---|

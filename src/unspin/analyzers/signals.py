@@ -78,7 +78,8 @@ class BiasAnalyzer(Analyzer):
         self.version = self.head.version
         self.threshold = self.config.get("threshold", self.head.threshold)
         path = model_dir("heads") / "bias_words.json"
-        self.lexicon: dict[str, int] = json.loads(path.read_text()) if path.exists() else {}
+        # word -> [training sentences where experts marked it biased, training sentences holding it]
+        self.lexicon: dict[str, list[int]] = json.loads(path.read_text()) if path.exists() else {}
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
         for analysis in batch:
@@ -101,14 +102,14 @@ class BiasAnalyzer(Analyzer):
                 if words:
                     why += " Words experts often mark as biased: " + ", ".join(f"“{text[a:b]}”" for a, b, _ in words) + "."
                 analysis.add_span(s.start, s.end, "bias", "biased sentence", float(p), why)
-                for start, end, n in words:
+                for start, end, (marked, holding) in words:
                     analysis.add_span(s.start + start, s.start + end, "bias", "biased word", float(p),
-                                      f"Marked as biased wording {n} times by the BABE/MBIC expert annotators "
-                                      f"(sentence p={p:.2f}).")
+                                      f"The BABE/MBIC expert annotators marked this word as biased in {marked} of "
+                                      f"the {holding} training sentences that use it (sentence p={p:.2f}).")
             analysis.evidence["bias"] = [f"{flagged} of {len(idx)} sentences flagged as biased wording"]
 
-    def _loaded_words(self, text: str) -> list[tuple[int, int, int]]:
-        """(start, end, times annotated) of the lexicon's words in ``text``."""
+    def _loaded_words(self, text: str) -> list[tuple[int, int, list[int]]]:
+        """(start, end, [sentences marked, sentences holding it]) of the lexicon's words in ``text``."""
         return [(m.start(), m.end(), self.lexicon[m.group(0).lower()]) for m in _WORD.finditer(text)
                 if m.group(0).lower() in self.lexicon]
 
