@@ -96,6 +96,14 @@ def test_headline_cues_only_look_at_the_title():
     ("Two senior administration officials told reporters the talks had stalled.",
      "Two senior administration officials", "told reporters",
      "Two senior administration officials told reporters"),
+    ("In a statement ESPN said it had accepted the apology.", "ESPN", "said", "ESPN said"),
+    ("A new Pew survey shows support has fallen.", "A new Pew survey", "shows", "A new Pew survey shows"),
+    ("The Times reports that the deal is off.", "The Times", "reports", "The Times reports"),
+    ("Figures show that sales rose.", "Figures", "show", "Figures show"),
+    # A name inside a hyphenated or mixed-case word is the whole word.
+    ("Tory co-chairman Liam Fox said the plans were weak.", "co-chairman Liam Fox", "said",
+     "co-chairman Liam Fox said"),
+    ('"It works," eBay\'s David Stern told the BBC.', "eBay's David Stern", "told", "eBay's David Stern told"),
 ])
 def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     found = find_attributions(sentence)
@@ -107,6 +115,12 @@ def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     "It said nothing about the cost.",
     "Unemployment fell to 3.9 percent last year.",
     "The plan is a disaster for families.",
+    # The cue word is a noun here, and the name before it is not a speaker.
+    "The network accepted her apology for her anti-Trump tweets.",
+    "The network distanced itself from anchor Jemele Hill’s tweets about the president.",
+    "She co-hosts a ESPN show called SC6.",
+    "It is one of the lowest among ex-Soviet states.",
+    "It is the greatest TV show of all time.",
 ])
 def test_attribution_leaves_unsourced_statements_alone(sentence):
     assert find_attributions(sentence) == []
@@ -117,6 +131,12 @@ def test_attribution_resolves_he_said_to_the_last_named_person():
         "Headline\n\nMayor Ana Ruiz said the budget was balanced.\nThe deficit is gone, she said.\n"))
     assert [a.source for a in analysis.attributions] == ["Mayor Ana Ruiz", "Mayor Ana Ruiz"]
     assert [s.label for s in analysis.spans_in("attribution")] == ["reported-speech", "reported-speech"]
+
+
+def test_he_or_she_is_not_resolved_to_an_organisation():
+    analysis = Pipeline(["attribution"])(parse_text(
+        "Title\n\nESPN said it accepted the apology. She said she regretted the tweets."))
+    assert [a.source for a in analysis.attributions] == ["ESPN", "She"]
 
 
 def test_claim_attribution_runs_over_a_quotation_but_not_past_stray_quote_marks():

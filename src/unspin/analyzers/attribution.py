@@ -55,7 +55,14 @@ _NOT_SOURCES = {"it", "this", "that", "there", "what", "which", "who", "the", "a
                 "so", "yet", "as", "if", "when", "while", "because", "one", "some", "many", "data",
                 "i", "we"}
 _LEADING_JUNK = re.compile(r"^(?:(?:But|And|So|Yet|Meanwhile|However|Still|Now|Then|Also|Instead|"
-                           r"Moreover|Indeed|Separately|Later|Earlier|Here|There|Last|This|That)\b,?\s+)+")
+                           r"Moreover|Indeed|Separately|Later|Earlier|Here|There|Last|This|That|"
+                           r"(?:In|On)\s+(?:a|an|the|his|her|its|their)\s+(?:(?:joint|written|brief|separate)\s+)?"
+                           r"(?:statement|interview|tweet|post|letter|email|e-mail|memo|release|press\s+release))"
+                           r"\b,?\s+)+")
+# Cue words that are also nouns: "her tweets", "Hill's tweets", "a ESPN show", "the claims".
+_NOUN_LIKE_CUES = {"tweets", "show", "shows", "claims", "reports", "states", "notes", "finds", "estimates"}
+_POSSESSIVE = re.compile(r"(?:['’]s|\b(?:his|her|their|its|my|our|your))\s*$", re.IGNORECASE)
+_INDEFINITE_NAME = re.compile(rf"^(?:[Aa]|[Aa]n)\s+{_NAME}$")
 _PRONOUNS = {"he", "she"}
 
 _EXPLAIN = {
@@ -118,10 +125,29 @@ def _subject_before(text: str, cue: re.Match) -> tuple[str, int, int] | None:
     if not m:
         return None
     np_start = m.start("np") + _leading_junk_length(m.group("np"))
+    # A name found inside a word belongs to the whole word: "vice-chairman David Dein", "eBay's".
+    while np_start and not left[np_start - 1].isspace() and left[np_start - 1] not in "\"“‘'(":
+        np_start -= 1
+    if _reads_as_noun(left, np_start, cue.group(0)):
+        return None
     source = _clean_source(text[np_start:m.end("np")])
     if not source:
         return None
     return source, np_start, cue.end()
+
+
+def _reads_as_noun(left: str, np_start: int, cue: str) -> bool:
+    """True where a cue word that is also a noun has a modifier, not a speaker, before it: a
+    possessive ("her anti-Trump tweets", "Hill's tweets"), an indefinite article and a bare name
+    ("a ESPN show"), a lower-case compound ("ex-Soviet states"), or a name before "show"."""
+    if cue.lower() not in _NOUN_LIKE_CUES:
+        return False
+    phrase = left[np_start:].strip()
+    last = phrase.split()[-1] if phrase else ""
+    # "show" as a verb wants a plural subject ("figures show"), not a name ("the greatest TV show").
+    bare_name_show = cue.lower() == "show" and (last.isupper() or (np_start > 0 and last[:1].isupper()))
+    return bool(_POSSESSIVE.search(phrase) or _POSSESSIVE.search(left[:np_start])
+                or _INDEFINITE_NAME.match(phrase) or re.match(r"[a-z]+-", phrase) or bare_name_show)
 
 
 def _subject_after(text: str, cue: re.Match) -> tuple[str, int, int] | None:
@@ -168,9 +194,15 @@ def _resolve_pronoun(attribution: Attribution, last_person: str | None) -> str |
         if last_person:
             attribution.source = last_person
         return last_person
-    if source[:1].isupper() and attribution.kind == "reported-speech":
+    if attribution.kind == "reported-speech" and _could_be_a_person(source):
         return source
     return last_person
+
+
+def _could_be_a_person(source: str) -> bool:
+    """A capitalised source that is not an acronym ("ESPN", "NPR"): "he" and "she" are resolved
+    only to these ("The BBC spokeswoman" is a person, "ESPN" is not)."""
+    return source[:1].isupper() and not (" " not in source and source.isupper())
 
 
 def _inside(found: list[Attribution], pos: int) -> bool:
