@@ -23,6 +23,10 @@ PARTISAN = ("The Democrats' Socialist Scheme to Destroy America\n\n"
             "want to tax hardworking Americans into poverty while flooding our borders with illegal aliens. "
             "This is a war on everything conservatives hold dear, and patriots must fight back before it is "
             "too late.\n")
+QUOTED = ("Senator speaks at rally\n\n"
+          '"Every true American knows that our great nation was built by heroes. Stand with America, stand with '
+          'our flag, and defend the homeland our fathers died for," Senator Jane Doe told the crowd on Saturday.\n'
+          "The rally lasted two hours and ended peacefully.\n")
 NEUTRAL = ("Council approves library budget\n\n"
            "The city council approved a budget of 2.1 million dollars for the public library on Monday. "
            "The budget includes funds for longer opening hours and new computers.\n")
@@ -31,7 +35,7 @@ NEUTRAL = ("Council approves library budget\n\n"
 @pytest.fixture(scope="module")
 def analyses():
     pipe = Pipeline()
-    texts = {"flag": FLAG_WAVING, "weather": WEATHER, "partisan": PARTISAN, "neutral": NEUTRAL}
+    texts = {"flag": FLAG_WAVING, "weather": WEATHER, "partisan": PARTISAN, "neutral": NEUTRAL, "quoted": QUOTED}
     return dict(zip(texts, pipe.analyze(parse_text(t) for t in texts.values())))
 
 
@@ -86,6 +90,16 @@ def test_document_scores_order_articles_sensibly(analyses):
     assert analyses["partisan"].evidence["manipulation"] != ["no manipulation signals found"]
     evidence = [s for s in analyses["partisan"].spans_in("bias") if s.label == "hyperpartisan evidence"]
     assert evidence, "a hyperpartisan verdict comes with the sentences behind it"
+
+
+def test_flags_inside_a_quotation_say_whose_words_they_are(analyses):
+    quoted, flag = analyses["quoted"], analyses["flag"]
+    spans = quoted.spans_in("propaganda")
+    assert spans and all(s.explanation.endswith("In quotation marks: words the article attributes to "
+                                                 "Senator Jane Doe.") for s in spans)
+    assert any("in quotation marks)" in reason for reason in quoted.evidence["manipulation"])
+    # The article's own voice gets no such note.
+    assert flag.spans_in("propaganda") and not any("quotation" in s.explanation for s in flag.spans_in("propaganda"))
 
 
 def test_clickbait_head():

@@ -151,3 +151,30 @@ def test_claim_attribution_runs_over_a_quotation_but_not_past_stray_quote_marks(
     assert attribution_for(analysis, first).source == "the mayor"
     critics = next(i for i, t in enumerate(texts) if t.startswith("Critics"))
     assert attribution_for(analysis, critics) is None
+
+
+# -- quotations ------------------------------------------------------------------------------------
+def test_quotations_and_whom_the_article_gives_them_to():
+    from unspin.analyzers.quotations import find_quotations, quotation_note
+
+    text = ("Title\n\n"
+            '"We will never surrender our town to these thugs," Mayor Ana Ruiz said on Monday.\n'
+            "“The plan is a disgrace,” she said in one tweet.\n"
+            'Critics called it a "betrayal" of voters.\n'
+            'Dana Lee told reporters: "The council has failed.\n'
+            "The vote was held on Tuesday.\n")
+    analysis = Pipeline(["attribution"])(parse_text(text))
+    quotes = find_quotations(analysis)
+    assert [text[q.start:q.end] for q in quotes] == [
+        '"We will never surrender our town to these thugs,"', "“The plan is a disgrace,”", '"betrayal"',
+        '"The council has failed.']  # left open: runs to the end of its paragraph
+    at = text.index
+    assert quotation_note(quotes, at("thugs"), at("thugs") + 5) == (
+        " In quotation marks: words the article attributes to Mayor Ana Ruiz.")
+    # A pronoun is shown as written, not as the name it may refer to.
+    assert quotation_note(quotes, at("disgrace"), at("disgrace") + 8) == (
+        " In quotation marks: words the article attributes to a speaker (“she said”).")
+    assert quotation_note(quotes, at("betrayal"), at("betrayal") + 8) == " In quotation marks."
+    assert quotation_note(quotes, at("failed"), at("failed") + 6) == (
+        " In quotation marks: words the article attributes to Dana Lee.")
+    assert quotation_note(quotes, at("Critics"), at("Critics") + 7) == ""  # outside any quotation

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from ..analysis import Analysis
 from ..techniques import display_name
 from .base import Analyzer, register
+from .quotations import find_quotations, quotation_at
 
 
 @register
@@ -58,8 +59,12 @@ def _reasons(a, clickbait, hyperpartisan, propaganda, engagement, biased, unattr
         reasons.append("headline bait")
     elif a.spans_in("headline"):
         reasons.append(f"{len(a.spans_in('headline'))} headline cue{'s' if len(a.spans_in('headline')) > 1 else ''}")
+    quotations = find_quotations(a) if propaganda else []
+    quoted = Counter(s.label for s in propaganda if quotation_at(quotations, s.start, s.end))
     for label, n in Counter(s.label for s in propaganda).most_common(3):
-        reasons.append(f"{n} {display_name(label).lower()} span{'s' if n > 1 else ''}")
+        # Quoted words are someone else's, reported by the article: say how many.
+        inside = f" ({quoted[label]} in quotation marks)" if quoted[label] else ""
+        reasons.append(f"{n} {display_name(label).lower()} span{'s' if n > 1 else ''}{inside}")
     kinds = Counter(s.label for s in engagement)
     if kinds.get("poll"):
         reasons.append("a reader poll" if kinds["poll"] == 1 else f"{kinds['poll']} reader polls")

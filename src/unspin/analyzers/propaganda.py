@@ -9,6 +9,7 @@ from ..document import Document
 from ..techniques import definition, display_name
 from .base import Analyzer, number, positive_count, register, text
 from .models import shared_encoder
+from .quotations import find_quotations, quotation_note
 
 
 @register
@@ -33,9 +34,12 @@ class PropagandaAnalyzer(Analyzer):
         for analysis in batch:
             if analysis.encoded is None:
                 continue  # the encoder skipped it (e.g. empty text)
-            for p in self.model.predict(analysis.encoded, len(analysis.document.title), self.threshold):
+            predicted = self.model.predict(analysis.encoded, len(analysis.document.title), self.threshold)
+            quotations = find_quotations(analysis) if predicted else []
+            for p in predicted:
                 analysis.add_span(p.start, p.end, "propaganda", p.technique, p.score,
-                                  f"{display_name(p.technique)}: {definition(p.technique)}")
+                                  f"{display_name(p.technique)}: {definition(p.technique)}"
+                                  + quotation_note(quotations, p.start, p.end))
 
     def classify_spans(self, document: Document, spans: Sequence[tuple[int, int]],
                        sentences: Sequence[tuple[int, int]] | None = None) -> list[list[tuple[str, float]]]:

@@ -10,6 +10,7 @@ import numpy as np
 from ..analysis import Analysis
 from .base import Analyzer, number, register
 from .models import model_dir
+from .quotations import find_quotations, quotation_note
 
 _WORD = re.compile(r"\w[\w'’-]*")
 
@@ -92,6 +93,7 @@ class BiasAnalyzer(Analyzer):
             texts = [analysis.sentence_text(i) for i in idx]
             probs = self.head.predict_proba(texts, analysis.sentence_vectors[idx])
             flagged = 0
+            quotations = find_quotations(analysis) if (probs >= self.threshold).any() else []
             for i, text, p in zip(idx, texts, probs):
                 if p < self.threshold:
                     continue
@@ -101,7 +103,8 @@ class BiasAnalyzer(Analyzer):
                 why = f"Written with biased wording (probability {p:.2f}, model trained on BABE expert labels)."
                 if words:
                     why += " Words experts often mark as biased: " + ", ".join(f"“{text[a:b]}”" for a, b, _ in words) + "."
-                analysis.add_span(s.start, s.end, "bias", "biased sentence", float(p), why)
+                analysis.add_span(s.start, s.end, "bias", "biased sentence", float(p),
+                                  why + quotation_note(quotations, s.start, s.end))
                 for start, end, (marked, holding) in words:
                     analysis.add_span(s.start + start, s.start + end, "bias", "biased word", float(p),
                                       f"The BABE/MBIC expert annotators marked this word as biased in {marked} of "
