@@ -9,6 +9,7 @@ from unspin import Analysis, Pipeline
 from unspin.analysis import Attribution, Claim, FactCheckMatch
 from unspin.ingest import parse_text
 from unspin.render import render, render_json
+from unspin.render.text import render_text
 from unspin.render.html import script_hash
 
 PAYLOAD_TITLE = 'Breaking <script>alert("title")</script> news'
@@ -72,6 +73,19 @@ def test_text_report_has_verdict_scores_article_and_evidence():
     assert "Attribution (2)" in out and "Dana Whitfield said" in out
     assert "1 check-worthy claim, 0 unattributed" in out
     assert "\x1b[" not in out  # no colour codes unless asked
+
+
+def test_text_report_gives_a_technique_definition_once():
+    from unspin.techniques import definition, display_name
+
+    analysis = analysed()
+    head = f"{display_name('Loaded_Language')}: {definition('Loaded_Language')}"
+    analysis.add_span(20, 30, "propaganda", "Loaded_Language", 0.4, head)
+    analysis.add_span(40, 50, "propaganda", "Loaded_Language", 0.3, head + " In quotation marks.")
+    analysis.add_span(60, 70, "propaganda", "Loaded_Language", 0.3, head)
+    out = " ".join(render_text([analysis], width=400).split())  # the column wraps its text
+    assert out.count(definition("Loaded_Language")) == 1
+    assert "In quotation marks." in out and "(as above)" in out
 
 
 def test_text_report_does_not_interpret_article_text_as_markup():

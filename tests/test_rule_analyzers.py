@@ -162,12 +162,13 @@ def test_quotations_and_whom_the_article_gives_them_to():
             "“The plan is a disgrace,” she said in one tweet.\n"
             'Critics called it a "betrayal" of voters.\n'
             'Dana Lee told reporters: "The council has failed.\n'
-            "The vote was held on Tuesday.\n")
+            "The vote was held on Tuesday.\n"
+            "ESPN said it regretted the tweets. “It was a mistake,” she said.\n")
     analysis = Pipeline(["attribution"])(parse_text(text))
     quotes = find_quotations(analysis)
     assert [text[q.start:q.end] for q in quotes] == [
         '"We will never surrender our town to these thugs,"', "“The plan is a disgrace,”", '"betrayal"',
-        '"The council has failed.']  # left open: runs to the end of its paragraph
+        '"The council has failed.', "“It was a mistake,”"]  # the fourth is left open: it runs to the end of its line
     at = text.index
     assert quotation_note(quotes, at("thugs"), at("thugs") + 5) == (
         " In quotation marks: words the article attributes to Mayor Ana Ruiz.")
@@ -178,3 +179,6 @@ def test_quotations_and_whom_the_article_gives_them_to():
     assert quotation_note(quotes, at("failed"), at("failed") + 6) == (
         " In quotation marks: words the article attributes to Dana Lee.")
     assert quotation_note(quotes, at("Critics"), at("Critics") + 7) == ""  # outside any quotation
+    # A pronoun left unresolved (never to an acronym such as ESPN) is not a name either.
+    assert quotation_note(quotes, at("mistake"), at("mistake") + 7) == (
+        " In quotation marks: words the article attributes to a speaker (“she said”).")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..analysis import Analysis, Attribution
 
 _MARK = re.compile(r"[\"“”]")
+_PRONOUNS = {"he", "she", "they", "i", "we", "it"}
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,9 @@ def find_quotations(analysis: Analysis) -> list[Quotation]:
     for s, e in found:
         a = _attribution(analysis, s, e)
         written = analysis.text[a.start:a.end] if a else None
-        # A pronoun resolved to an earlier name is shown as written: the resolution is a guess.
-        speaker = a.source if a and a.source and a.source in written else None
+        # A pronoun, resolved to an earlier name or not, is shown as written: a resolution is a guess.
+        named = a is not None and a.source in written and a.source.lower() not in _PRONOUNS
+        speaker = a.source if named else None
         out.append(Quotation(s, e, speaker, written))
     return out
 

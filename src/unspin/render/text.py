@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..analysis import Analysis, Claim
-from ..techniques import display_name
+from ..techniques import definition, display_name
 from .highlight import LAYER_PRIORITY, LAYER_TITLES, PAINT_ORDER, ordered_spans
 from .summary import claim_counts, headline_verdict, score_lines
 
@@ -112,12 +112,24 @@ def _findings(analysis: Analysis) -> list:
         table.add_column("score", justify="right")
         table.add_column("evidence", overflow="fold", max_width=48)
         table.add_column("why", style="dim", overflow="fold", max_width=40)
+        shown: set[str] = set()
         for span in spans:
             label = display_name(span.label) if layer == "propaganda" else span.label
             table.add_row(label, f"{span.score:.2f}", Text(_quote(text[span.start:span.end])),
-                          Text(span.explanation))
+                          Text(_why(span, layer, shown)))
         out.append(Padding(table, (1, 0, 0, 0)))
     return out
+
+
+def _why(span, layer: str, shown: set[str]) -> str:
+    """The explanation, without a technique's definition already given higher up in the table."""
+    if layer != "propaganda":
+        return span.explanation
+    head = f"{display_name(span.label)}: {definition(span.label)}"
+    if span.label not in shown or not span.explanation.startswith(head):
+        shown.add(span.label)
+        return span.explanation
+    return span.explanation[len(head):].strip() or "(as above)"
 
 
 def _claims(analysis: Analysis) -> Group | None:
