@@ -9,8 +9,8 @@ from unspin import Analysis, Pipeline
 from unspin.analysis import Attribution, Claim, FactCheckMatch
 from unspin.ingest import parse_text
 from unspin.render import render, render_json
-from unspin.render.text import render_text
 from unspin.render.html import script_hash
+from unspin.render.text import render_text
 
 PAYLOAD_TITLE = 'Breaking <script>alert("title")</script> news'
 PAYLOAD_BODY = (
