@@ -153,6 +153,24 @@ def test_claim_attribution_runs_over_a_quotation_but_not_past_stray_quote_marks(
     assert attribution_for(analysis, critics) is None
 
 
+def test_claim_attribution_inside_a_long_quotation_and_after_a_lost_closing_mark():
+    from unspin.analyzers.claims import attribution_for
+
+    analysis = Pipeline(["attribution"])(parse_text(
+        'Headline\n\nVaughan said: "I offered a settlement. It was fair. "I have not sacked them because of the '
+        'finances." Vaughan claimed that Aizlewood had "verbally agreed" to it. The club was bottom of the league '
+        "in August.\n"))
+    def source(prefix):
+        i = next(i for i in range(len(analysis.sentences)) if analysis.sentence_text(i).startswith(prefix))
+        found = attribution_for(analysis, i)
+        return found.source if found else None
+
+    assert source("It was fair.") == "Vaughan"  # the middle of a three-sentence quotation
+    assert source("I have not sacked them") == "Vaughan"  # after a lost closing mark, the same speaker
+    # The second opening mark ended the first quotation, so the pairing stays in step to the end.
+    assert source("The club was bottom") is None
+
+
 # -- quotations ------------------------------------------------------------------------------------
 def test_quotations_and_whom_the_article_gives_them_to():
     from unspin.analyzers.quotations import find_quotations, quotation_note

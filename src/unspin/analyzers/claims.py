@@ -3,16 +3,15 @@ it comes from (or that nobody is named), and whether the local fact-check store 
 ruling on it."""
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..analysis import Analysis, Attribution, Claim, FactCheckMatch
 from .base import Analyzer, count, number, positive_count, register, text
 from .models import model_dir, sentence_encoder
+from .quotations import Quotation, find_quotations
 
 MIN_WORDS = 5  # shorter "sentences" are headings or fragments, not claims
-_QUOTE = re.compile(r"[\"“”]")
 
 
 @register
@@ -55,12 +54,14 @@ class ClaimsAnalyzer(Analyzer):
             texts = [analysis.sentence_text(i) for i in idx]
             probs = self.head.predict_proba(texts, analysis.sentence_vectors[idx])
             scores = [0.0] * len(analysis.sentences)
+            quotations = None  # found once, when the first claim needs them
             for i, p in zip(idx, probs):
                 scores[i] = float(p)
                 if p >= self.threshold:
                     s = analysis.sentences[i]
+                    quotations = find_quotations(analysis) if quotations is None else quotations
                     claim = Claim(s.start, s.end, analysis.text[s.start:s.end], float(p),
-                                  attribution_for(analysis, i))
+                                  attribution_for(analysis, i, quotations))
                     analysis.claims.append(claim)
             analysis.sentence_scores["checkworthiness"] = scores
             ranked = sorted(analysis.claims, key=lambda c: -c.checkworthiness)
@@ -96,23 +97,18 @@ class ClaimsAnalyzer(Analyzer):
                                                     r.get("url"), r.get("date"), cand.similarity))
 
 
-def attribution_for(analysis: Analysis, sentence: int) -> Attribution | None:
-    """The attribution of a sentence: a cue inside it, else -- when the sentence opens a quotation
-    that the next sentence closes before its cue ('"The plan failed. It cost millions," she
-    said.') -- that cue, else None (unattributed)."""
+def attribution_for(analysis: Analysis, sentence: int,
+                    quotations: list[Quotation] | None = None) -> Attribution | None:
+    """The attribution of a sentence: a cue inside it, else -- when the whole sentence is inside a
+    quotation ('"The plan failed. It cost millions," she said.') -- the quotation's, else None
+    (unattributed)."""
     here = [a for a in analysis.attributions if a.sentence == sentence]
     if here:
         return here[0]
-    text = analysis.sentence_text(sentence)
-    if (text[:1] in "\"“" and len(_QUOTE.findall(text)) % 2 == 1
-            and sentence + 1 < len(analysis.sentences)):
-        nxt = analysis.sentences[sentence + 1]
-        for a in analysis.attributions:
-            if a.sentence != sentence + 1:
-                continue
-            closing = analysis.text.find("\"", nxt.start, a.start), analysis.text.find("”", nxt.start, a.start)
-            if max(closing) >= 0:
-                return a
+    s = analysis.sentences[sentence]
+    for q in find_quotations(analysis) if quotations is None else quotations:
+        if q.start <= s.start and s.end <= q.end + 1:  # the sentence may end on the closing mark
+            return q.attribution
     return None
 
 

@@ -20,33 +20,56 @@ _PRONOUNS = {"he", "she", "they", "i", "we", "it"}
 class Quotation:
     start: int  # the opening mark
     end: int  # after the closing mark (or the end of the paragraph)
-    speaker: str | None  # the source the article names for it, as written
-    cue: str | None  # the attribution as written ("she said in one tweet")
+    attribution: Attribution | None  # whom the article gives it to, if it says
+    written: str | None  # that attribution as the article writes it ("she said in one tweet")
+
+    @property
+    def speaker(self) -> str | None:
+        """The source as the article names it; None for a pronoun, resolved to an earlier name or
+        not, since a resolution is a guess."""
+        a = self.attribution
+        if a is None or not a.source or a.source not in (self.written or "") or a.source.lower() in _PRONOUNS:
+            return None
+        return a.source
 
 
 def find_quotations(analysis: Analysis) -> list[Quotation]:
-    text, found = analysis.text, []
+    text = analysis.text
     body = len(analysis.document.title) + 2 if analysis.document.title else 0
-    for paragraph in re.finditer(r"[^\n]+", text[body:]):
-        start = None
-        for mark in _MARK.finditer(paragraph.group(0)):
-            at = body + paragraph.start() + mark.start()
-            if start is None and mark.group(0) in "\"“":
-                start = at
-            elif start is not None and mark.group(0) in "\"”":
-                found.append((start, at + 1))
-                start = None
-        if start is not None:
-            found.append((start, body + paragraph.end()))
-    out = []
-    for s, e in found:
+    found = [span for paragraph in re.finditer(r"[^\n]+", text[body:])
+             for span in _quoted(paragraph.group(0), body + paragraph.start())]
+    out: list[Quotation] = []
+    for s, e, continues in found:
         a = _attribution(analysis, s, e)
-        written = analysis.text[a.start:a.end] if a else None
-        # A pronoun, resolved to an earlier name or not, is shown as written: a resolution is a guess.
-        named = a is not None and a.source in written and a.source.lower() not in _PRONOUNS
-        speaker = a.source if named else None
-        out.append(Quotation(s, e, speaker, written))
+        if a is None and continues and out:
+            a = out[-1].attribution  # the same speaker goes on after a lost closing mark
+        out.append(Quotation(s, e, a, text[a.start:a.end] if a else None))
     return out
+
+
+def _quoted(paragraph: str, offset: int) -> list[tuple[int, int, bool]]:
+    """Quoted stretches of one paragraph. A straight quote opens when it follows a space and precedes
+    a word, and closes the other way round; an opening mark met while a quotation is open ends that
+    one there, as in news copy that drops a closing mark ('… dismiss them. "I haven't …'), so one
+    lost mark does not turn the rest of the paragraph inside out. The flag is True for a quotation
+    that opened while another was still open (it continues the same speaker's words)."""
+    found, start, continues = [], None, False
+    for mark in _MARK.finditer(paragraph):
+        at, before, after = mark.start(), paragraph[mark.start() - 1:mark.start()], paragraph[mark.end():mark.end() + 1]
+        char = mark.group(0)
+        opens = char == "“" or (char == '"' and (not before or before.isspace() or before in "([—–-")
+                                and after and not after.isspace())
+        closes = char == "”" or (char == '"' and not opens)
+        if opens:
+            if start is not None:
+                found.append((offset + start, offset + at, continues))
+            start, continues = at, start is not None
+        elif closes and start is not None:
+            found.append((offset + start, offset + at + 1, continues))
+            start, continues = None, False
+    if start is not None:
+        found.append((offset + start, offset + len(paragraph), continues))
+    return found
 
 
 def quotation_at(quotations: list[Quotation], start: int, end: int) -> Quotation | None:
@@ -61,8 +84,8 @@ def quotation_note(quotations: list[Quotation], start: int, end: int) -> str:
         return ""
     if q.speaker:
         return f" In quotation marks: words the article attributes to {q.speaker}."
-    if q.cue:
-        return f" In quotation marks: words the article attributes to a speaker (“{q.cue}”)."
+    if q.written:
+        return f" In quotation marks: words the article attributes to a speaker (“{q.written}”)."
     return " In quotation marks."
 
 
