@@ -8,6 +8,7 @@ end (the newspaper convention for a quote that goes on in the next paragraph).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..analysis import Analysis, Attribution
@@ -38,9 +39,16 @@ def find_quotations(analysis: Analysis) -> list[Quotation]:
     body = len(analysis.document.title) + 2 if analysis.document.title else 0
     found = [span for paragraph in re.finditer(r"[^\n]+", text[body:])
              for span in _quoted(paragraph.group(0), body + paragraph.start())]
+    starts = [s.start for s in analysis.sentences]
+    by_sentence: dict[int | None, list[Attribution]] = {}
+    for a in analysis.attributions:
+        by_sentence.setdefault(a.sentence, []).append(a)
     out: list[Quotation] = []
     for s, e, continues in found:
-        a = _attribution(analysis, s, e)
+        # The sentences the quotation touches: from the one holding its first mark to its last one.
+        first, last = max(0, bisect_right(starts, s) - 1), bisect_left(starts, e)
+        nearby = [a for i in range(first, last) for a in by_sentence.get(i, ())]
+        a = _attribution(nearby, s, e)
         if a is None and continues and out:
             a = out[-1].attribution  # the same speaker goes on after a lost closing mark
         out.append(Quotation(s, e, a, text[a.start:a.end] if a else None))
@@ -89,17 +97,12 @@ def quotation_note(quotations: list[Quotation], start: int, end: int) -> str:
     return " In quotation marks."
 
 
-def _attribution(analysis: Analysis, start: int, end: int) -> Attribution | None:
-    """The nearest attribution outside the quotation in a sentence the quotation touches: the
-    speaker of '"The plan failed. It cost millions," she said.' or of 'Smith said: "The plan …"'."""
-    touched = {i for i, s in enumerate(analysis.sentences) if s.start < end and start < s.end}
-    best: Attribution | None = None
-    for a in analysis.attributions:
-        if a.source is None or a.sentence not in touched or (start <= a.start and a.end <= end):
-            continue  # a cue inside the quotation is part of what is quoted
-        if best is None or _distance(a, start, end) < _distance(best, start, end):
-            best = a
-    return best
+def _attribution(nearby: list[Attribution], start: int, end: int) -> Attribution | None:
+    """The attribution nearest to the quotation, outside it, among those of the sentences it
+    touches: the speaker of '"The plan failed. It cost millions," she said.' or of 'Smith said:
+    "The plan …"'. A cue inside the quotation is part of what is quoted."""
+    outside = [a for a in nearby if a.source is not None and not (start <= a.start and a.end <= end)]
+    return min(outside, key=lambda a: _distance(a, start, end), default=None)
 
 
 def _distance(a: Attribution, start: int, end: int) -> int:
