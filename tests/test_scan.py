@@ -263,3 +263,16 @@ def test_a_store_another_process_holds_or_a_file_that_is_no_store_is_one_line_an
     assert result.returncode == 2 and "is not an unspin store (it has no 'documents' table)" in result.stderr.decode()
     result = run_cli("factchecks", "stats", "--store", str(store))
     assert result.returncode == 2 and "is not an unspin fact-check store" in result.stderr.decode()
+
+
+def test_report_counts_loaded_terms_inside_quotation_marks_apart(tmp_path):
+    from unspin.store import queries
+    from unspin.store.db import CorpusStore
+
+    with CorpusStore(tmp_path / "store.duckdb") as store:
+        store.con.execute("INSERT INTO documents (doc_id, outlet) VALUES ('a', 'Daily'), ('b', 'Daily')")
+        store.con.executemany("INSERT INTO spans VALUES (?, 0, 5, 'propaganda', 'Loaded_Language', 0.5, ?, ?)", [
+            ("a", "Loaded language: … In quotation marks: words the article attributes to Ann Lee.", "Thugs"),
+            ("b", "Loaded language: …", "thugs"),
+            ("b", "Loaded language: …", "disgrace")])
+        assert queries.loaded_terms_by_outlet(store) == {"Daily": [("thugs", 2, 1), ("disgrace", 1, 0)]}

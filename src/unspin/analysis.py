@@ -9,6 +9,9 @@ from .document import Document, Sentence
 
 SCHEMA_ID = "unspin/analysis@1"
 LAYERS = ("propaganda", "headline", "engagement", "attribution", "bias")
+# How a span's explanation says its words are inside quotation marks (analyzers/quotations.py);
+# the corpus report counts such spans apart.
+QUOTED = "In quotation marks"
 
 
 @dataclass

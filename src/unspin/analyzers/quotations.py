@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from ..analysis import Analysis, Attribution
+from ..analysis import QUOTED, Analysis, Attribution
 
 _MARK = re.compile(r"[\"“”]")
 _PRONOUNS = {"he", "she", "they", "i", "we", "it"}
@@ -91,10 +91,10 @@ def quotation_note(quotations: list[Quotation], start: int, end: int) -> str:
     if q is None:
         return ""
     if q.speaker:
-        return f" In quotation marks: words the article attributes to {q.speaker}."
+        return f" {QUOTED}: words the article attributes to {q.speaker}."
     if q.written:
-        return f" In quotation marks: words the article attributes to a speaker (“{q.written}”)."
-    return " In quotation marks."
+        return f" {QUOTED}: words the article attributes to a speaker (“{q.written}”)."
+    return f" {QUOTED}."
 
 
 def _attribution(nearby: list[Attribution], start: int, end: int) -> Attribution | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from ..analysis import QUOTED
 from .db import CorpusStore
 
 MIN_ARTICLES = 10  # outlets with fewer analysed articles are listed but not compared
@@ -66,16 +67,22 @@ def over_time(store: CorpusStore) -> list[dict]:
     return [{"month": m, "articles": n, "propaganda_per_1k_words": p, "clickbait_rate": c} for m, n, p, c in rows]
 
 
-def loaded_terms_by_outlet(store: CorpusStore, top: int = 10) -> dict[str, list[tuple[str, int]]]:
+def loaded_terms_by_outlet(store: CorpusStore, top: int = 10) -> dict[str, list[tuple[str, int, int]]]:
+    """(term, spans, spans of it inside quotation marks) per outlet: a quoted term is someone the
+    outlet quotes speaking, not the outlet's own wording, and the report says how many are."""
     rows = store.con.execute("""
-        SELECT coalesce(d.outlet, '(unknown)'), lower(trim(s.text)), count(*)
+        SELECT coalesce(d.outlet, '(unknown)'), lower(trim(s.text)), count(*),
+               count(*) FILTER (WHERE contains(s.explanation, ?))
         FROM spans s JOIN documents d USING (doc_id)
         WHERE s.layer = 'propaganda' AND s.label = 'Loaded_Language' AND length(s.text) <= 60
-        GROUP BY 1, 2""").fetchall()
+        GROUP BY 1, 2""", [QUOTED]).fetchall()
     by_outlet: dict[str, Counter] = defaultdict(Counter)
-    for outlet, term, n in rows:
-        by_outlet[outlet][" ".join(term.split())] += n
-    return {o: c.most_common(top) for o, c in sorted(by_outlet.items())}
+    quoted: dict[str, Counter] = defaultdict(Counter)
+    for outlet, term, n, q in rows:
+        term = " ".join(term.split())
+        by_outlet[outlet][term] += n
+        quoted[outlet][term] += q
+    return {o: [(t, n, quoted[o][t]) for t, n in c.most_common(top)] for o, c in sorted(by_outlet.items())}
 
 
 def repeated_claims(store: CorpusStore, top: int = 20) -> list[dict]:
