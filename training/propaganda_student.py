@@ -39,7 +39,30 @@ from .propaganda import (
     span_inputs,
     window_tensors,
 )
-from .ptc_data import load_articles, ptc_split
+from .ptc_data import Unlabelled, load_articles, ptc_split
+from .splits import SHARED
+
+
+def unlabelled_news(tokenizer, bbc: int, hyperpartisan: bool, seed: int) -> list[Unlabelled]:
+    """News the student reads with the teacher's tags as its only target: ``bbc`` BBC articles drawn
+    at random (seeded), and the hyperpartisan articles of the heads' *train* split (their labels are
+    not read; dev and test articles stay unseen)."""
+    from unspin.evaluation.readers import read_semeval_articles
+    from unspin.ingest.decode import decode_bytes
+
+    from .heads import hyperpartisan_split
+
+    raws = {}
+    paths = sorted((SHARED / "bbc_news" / "bbc").glob("*/*.txt"))
+    for path in random.Random(seed).sample(paths, min(bbc, len(paths))):
+        raws[f"bbc-{path.parent.name}-{path.stem}"] = decode_bytes(path.read_bytes(), 10_000_000)
+    if hyperpartisan:
+        xml = SHARED / "hyperpartisan_semeval2019" / "articles-training-byarticle-20181122.xml"
+        articles = {a.id: a for a in read_semeval_articles(xml)}
+        for i in hyperpartisan_split(sorted(articles))["train"]:
+            if articles[i].body:
+                raws[f"hp-{i}"] = f"{articles[i].title}\n\n{articles[i].body}"
+    return [Unlabelled(aid, raw, tokenizer) for aid, raw in raws.items()]
 
 
 def teacher_targets(teacher: Net, train, span_cache, temperature: float, batch: int = 16):
@@ -74,7 +97,10 @@ def distil_step(net: Net, batch, span_cache, soft_tags, soft_spans, optimizer, s
     """(1 - alpha) x the teacher recipe's losses + alpha x T^2 x cross-entropy to the teacher's soft outputs."""
     ids, mask, gold = window_tensors(batch)
     logits, hidden = net(ids, mask)
-    hard = nn.functional.cross_entropy(logits.reshape(-1, 3), gold.reshape(-1), ignore_index=-100)
+    labelled = gold != -100
+    # A batch of unlabelled news only has no hard target (cross-entropy over nothing is NaN).
+    hard = (nn.functional.cross_entropy(logits.reshape(-1, 3), gold.reshape(-1), ignore_index=-100)
+            if labelled.any() else logits.new_zeros(()))
     soft = []
     for row, (a, w) in enumerate(batch):
         target = soft_tags[(a.id, w)]
@@ -103,6 +129,9 @@ def main() -> None:
     parser.add_argument("--alpha", type=float, default=0.5, help="weight of the teacher's soft targets")
     parser.add_argument("--temperature", type=float, default=2.0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--bbc", type=int, default=0, help="unlabelled BBC articles to distil on too")
+    parser.add_argument("--hyperpartisan", action="store_true",
+                        help="distil on the hyperpartisan train split's articles too (unlabelled)")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--work", type=Path, default=WORK.parent / "student")
@@ -121,6 +150,13 @@ def main() -> None:
     # The shipped teacher was trained without a separate headline window; the student matches it.
     train, dev = load_articles(train_ids, tokenizer, False), load_articles(dev_ids, tokenizer, False)
     span_cache = {a.id: a.span_examples() for a in train}
+    news = unlabelled_news(tokenizer, 20 if args.quick and args.bbc else args.bbc, args.hyperpartisan and not args.quick,
+                           args.seed)
+    span_cache.update({a.id: [] for a in news})
+    if news:
+        print(f"{len(news)} unlabelled articles, {sum(len(a.windows) for a in news)} windows "
+              f"(PTC train: {sum(len(a.windows) for a in train)})", flush=True)
+    train = train + news
 
     teacher = Net(base)
     teacher.load_state_dict(torch.load(args.teacher))
@@ -153,7 +189,7 @@ def main() -> None:
     save_and_export(net, args, base, tokenizer, history, best[1], dev_ids, {
         "version": f"{VERSION}-distilled-{len(layers)}-layers",  # the teacher's version, distilled
         "student_of": str(args.teacher.name), "layers": layers, "alpha": args.alpha,
-        "distil_temperature": args.temperature,
+        "distil_temperature": args.temperature, "unlabelled": {"bbc": args.bbc, "hyperpartisan": args.hyperpartisan},
         "base_model": f"all-MiniLM-L6-v2 propaganda model, layers {layers} kept and distilled"})
 
 

@@ -77,6 +77,16 @@ class Article:
         return out
 
 
+class Unlabelled(Article):
+    """An article with no labels (news for distillation): no BIO target is learned on it."""
+
+    def __init__(self, aid: str, raw: str, tokenizer):
+        super().__init__(aid, raw, tokenizer, [], [], headline_alone=False)
+
+    def tags(self, w: int) -> np.ndarray:
+        return np.full(len(self.windows[w].offsets), -100, dtype=np.int64)
+
+
 def load_articles(ids: list[str], tokenizer, headline_alone: bool = True) -> list[Article]:
     raw = read_articles(PTC / "train-articles")
     si = defaultdict(list)
