@@ -126,3 +126,25 @@ def test_analyze_a_feed_from_the_command_line(tmp_path):
     assert [a["document"]["outlet"] for a in analyses] == ["Example Daily"] * 3
     assert result.stderr.decode().splitlines()[0] == (
         f"unspin: error: {path}#item3: feed item has no text (neither content nor a description)")
+
+
+def test_json_feed_items_become_documents(tmp_path):
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "JSON Wire", "items": [
+        {"id": "1", "url": "https://wire.example/1", "title": "Mayor opens the new library",
+         "content_html": "<p>The mayor opened the new library on Friday, the council said in a statement.</p>",
+         "date_published": "2024-05-03T09:00:00Z", "authors": [{"name": "C. Writer"}, {"name": "D. Editor"}]},
+        {"id": "2", "title": "Plain item", "content_text": "Officials said the road would reopen on Monday."},
+        {"id": "3", "title": "No content at all"},
+        "not an item"]}
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(feed))
+    items = read_all(path)
+    docs = [i for i in items if not isinstance(i, InputError)]
+    assert [(d.title, d.outlet, d.url, d.published, d.author) for d in docs] == [
+        ("Mayor opens the new library", "JSON Wire", "https://wire.example/1", "2024-05-03T09:00:00Z",
+         "C. Writer, D. Editor"),
+        ("Plain item", "JSON Wire", None, None, None)]
+    assert docs[0].body.startswith("The mayor opened the new library on Friday")
+    assert [str(i) for i in items if isinstance(i, InputError)] == [
+        f"{path}#item3: feed item has no text (neither content nor a summary)",
+        f"{path}#item4: expected an object with 'title' and 'text', got str"]

@@ -1,4 +1,4 @@
-"""RSS and Atom feeds: one article per item, read with feedparser.
+"""RSS and Atom feeds: one article per item, read with feedparser (JSON Feed: jsonfeed.py).
 
 An item's full content (RSS ``content:encoded``, Atom ``<content>``) is preferred to its summary
 (``<description>``, ``<summary>``); either may be an HTML fragment, extracted like any page, or
@@ -92,3 +92,4 @@ def _plain(title: str) -> str:
 
 def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import InputError
 from .html import parse_html
+from .jsonfeed import is_json_feed, json_feed_records
 
 _META_FIELDS = ("url", "outlet", "published", "id", "author")
 
@@ -47,6 +48,13 @@ def iter_json(text: str, where: str, max_bytes: int) -> Iterator[Document | Inpu
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         yield InputError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", where)
+        return
+    if is_json_feed(data):
+        for i, record in enumerate(json_feed_records(data), 1):
+            if isinstance(record, InputError):
+                yield InputError(record.message, f"{where}#item{i}")
+            else:
+                yield from _one(record, f"{where}#item{i}", max_bytes)
         return
     items = data if isinstance(data, list) else [data]
     for i, record in enumerate(items):
