@@ -200,3 +200,22 @@ def test_quotations_and_whom_the_article_gives_them_to():
     # A pronoun left unresolved (never to an acronym such as ESPN) is not a name either.
     assert quotation_note(quotes, at("mistake"), at("mistake") + 7) == (
         " In quotation marks: words the article attributes to a speaker (“she said”).")
+
+
+def test_a_quotation_takes_the_speaker_named_before_it_and_beats_a_cue_inside_it():
+    from unspin.analyzers.claims import attribution_for
+
+    analysis = Pipeline(["attribution"])(parse_text(
+        "Headline\n\nIn a statement, ESPN said:\n"
+        '"Jemele Hill has been suspended for two weeks for a second violation of our guidelines.\n'
+        '"She has acknowledged that her tweets crossed that line and has apologized," they wrote.\n'
+        "The network declined to comment further on the matter.\n"))
+
+    def source(prefix):
+        i = next(i for i in range(len(analysis.sentences)) if analysis.sentence_text(i).lstrip('"').startswith(prefix))
+        found = attribution_for(analysis, i)
+        return found.source if found else None
+
+    assert source("Jemele Hill has been suspended") == "ESPN"  # handed on by 'ESPN said:' above it
+    assert source("She has acknowledged") == "they"  # the writer of the quote, not 'She … acknowledged'
+    assert source("The network declined") is None

@@ -99,17 +99,20 @@ class ClaimsAnalyzer(Analyzer):
 
 def attribution_for(analysis: Analysis, sentence: int,
                     quotations: list[Quotation] | None = None) -> Attribution | None:
-    """The attribution of a sentence: a cue inside it, else -- when the whole sentence is inside a
-    quotation ('"The plan failed. It cost millions," she said.') -- the quotation's, else None
-    (unattributed)."""
+    """The attribution of a sentence: a cue of its own outside quotation marks, else -- when the
+    whole sentence is inside a quotation ('"The plan failed. It cost millions," she said.') -- the
+    quotation's, else a cue inside quotation marks, else None (unattributed). In '"She has
+    apologized," they wrote.' the claim comes from "they": "apologized" is part of what is quoted."""
+    quotations = find_quotations(analysis) if quotations is None else quotations
     here = [a for a in analysis.attributions if a.sentence == sentence]
-    if here:
-        return here[0]
+    outside = [a for a in here if not any(q.start <= a.start and a.end <= q.end for q in quotations)]
+    if outside:
+        return outside[0]
     s = analysis.sentences[sentence]
-    for q in find_quotations(analysis) if quotations is None else quotations:
-        if q.start <= s.start and s.end <= q.end + 1:  # the sentence may end on the closing mark
+    for q in quotations:
+        if q.start <= s.start and s.end <= q.end + 1 and q.attribution is not None:  # may end on the mark
             return q.attribution
-    return None
+    return here[0] if here else None
 
 
 def _store_path(store: str | None) -> Path:

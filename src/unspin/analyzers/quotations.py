@@ -37,22 +37,40 @@ class Quotation:
 def find_quotations(analysis: Analysis) -> list[Quotation]:
     text = analysis.text
     body = len(analysis.document.title) + 2 if analysis.document.title else 0
-    found = [span for paragraph in re.finditer(r"[^\n]+", text[body:])
-             for span in _quoted(paragraph.group(0), body + paragraph.start())]
     starts = [s.start for s in analysis.sentences]
     by_sentence: dict[int | None, list[Attribution]] = {}
     for a in analysis.attributions:
         by_sentence.setdefault(a.sentence, []).append(a)
     out: list[Quotation] = []
-    for s, e, continues in found:
-        # The sentences the quotation touches: from the one holding its first mark to its last one.
-        first, last = max(0, bisect_right(starts, s) - 1), bisect_left(starts, e)
-        nearby = [a for i in range(first, last) for a in by_sentence.get(i, ())]
-        a = _attribution(nearby, s, e)
-        if a is None and continues and out:
-            a = out[-1].attribution  # the same speaker goes on after a lost closing mark
-        out.append(Quotation(s, e, a, text[a.start:a.end] if a else None))
+    carried: Attribution | None = None  # a speaker the previous paragraph hands on to this one
+    for paragraph in re.finditer(r"[^\n]+", text[body:]):
+        p_start, p_end = body + paragraph.start(), body + paragraph.end()
+        lead = p_start + len(paragraph.group(0)) - len(paragraph.group(0).lstrip())
+        for s, e, continues in _quoted(paragraph.group(0), p_start):
+            # The sentences the quotation touches: from the one holding its first mark to its last one.
+            first, last = max(0, bisect_right(starts, s) - 1), bisect_left(starts, e)
+            a = _attribution([a for i in range(first, last) for a in by_sentence.get(i, ())], s, e)
+            if a is None and continues and out:
+                a = out[-1].attribution  # the same speaker goes on after a lost closing mark
+            if a is None and s == lead:
+                a = carried  # 'ESPN said:' ending one paragraph, the quotation opening the next
+            out.append(Quotation(s, e, a, text[a.start:a.end] if a else None))
+        carried = _handed_on(analysis, out, starts, by_sentence, p_end)
     return out
+
+
+def _handed_on(analysis: Analysis, out: list[Quotation], starts: list[int],
+               by_sentence: dict, p_end: int) -> Attribution | None:
+    """The speaker a paragraph hands on to a quotation opening the next: the attribution of its last
+    sentence when that ends on ':' or ',' ('In a statement, ESPN said:'), or that of a quotation
+    left open at its end (a quote that goes on in the next paragraph)."""
+    if out and out[-1].end == p_end and out[-1].attribution is not None:
+        return out[-1].attribution
+    last = bisect_left(starts, p_end) - 1
+    if last >= 0 and analysis.sentence_text(last).rstrip().endswith((":", ",")):
+        cues = by_sentence.get(last, [])
+        return cues[-1] if cues else None
+    return None
 
 
 def _quoted(paragraph: str, offset: int) -> list[tuple[int, int, bool]]:
