@@ -243,3 +243,16 @@ def test_a_model_set_in_unspin_models_replaces_encoder_and_heads_together(tmp_pa
             models.model_dir("minilm")
     finally:
         models._propaganda_model.cache_clear()
+
+
+def test_a_sentence_that_only_introduces_a_quotation_is_not_a_claim():
+    text = ("ESPN suspends anchor\n\nIn a statement ESPN said,\n"
+            '"Jemele Hill has been suspended for two weeks for a second violation of our social media guidelines."\n'
+            "The chairman of the Riverside Taxpayers League, Mark Ellison, said:\n"
+            '"The water rate rose by 12 percent in 2024, the largest rise since 1990."\n')
+    analysis = Pipeline(["claims"])(parse_text(text))
+    claims = [c.text for c in analysis.claims]
+    assert not any(c.startswith(("In a statement", "The chairman")) for c in claims)
+    # The quotations they introduce are claims, and take their speakers from them.
+    assert [(c.text[:12], c.attribution.source) for c in analysis.claims] == [
+        ('"Jemele Hill', "ESPN"), ('"The water r', "Mark Ellison")]

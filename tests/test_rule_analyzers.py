@@ -103,6 +103,8 @@ def test_headline_cues_only_look_at_the_title():
     # A name inside a hyphenated or mixed-case word is the whole word.
     ("Tory co-chairman Liam Fox said the plans were weak.", "co-chairman Liam Fox", "said",
      "co-chairman Liam Fox said"),
+    ("The chairman of the Taxpayers League, Mark Ellison, said the group would sue.", "Mark Ellison", "said",
+     "Mark Ellison, said"),
     ('"It works," eBay\'s David Stern told the BBC.', "eBay's David Stern", "told", "eBay's David Stern told"),
 ])
 def test_attribution_names_source_and_cue(sentence, source, cue, evidence):

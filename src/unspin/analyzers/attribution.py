@@ -40,6 +40,10 @@ _NP = (rf"(?:(?:the|a|an|one|two|three|several|many|some|other|two|his|her|their
 _NP_AT_END = re.compile(rf"(?P<np>{_NP})\s*$")
 # "Mark Ellison, who chairs the League, said": the subject sits before an appositive clause.
 _APPOSITIVE = re.compile(rf"(?P<np>{_NAME}),\s+(?:who|which|a|an|the|its|his|her)\b[^,;]{{1,100}},\s*$")
+# "The chairman of the League, Mark Ellison, said": a person's name between commas is the speaker
+# (two to four capitalised words; "…, Oxfordshire, said", "…, 45, wrote" or "…, MP for Hornsey,"
+# are appositives about a speaker named before them).
+_NAME_BETWEEN_COMMAS = re.compile(r",\s+(?P<np>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}),\s*$")
 _NP_AT_START = re.compile(rf"^\s*(?P<np>{_NP})")
 # Words between a subject and its verb that are not part of the subject: "Tedros on Wednesday said".
 _FILLER = re.compile(r"(?:\s+(?:on|last|this|late|early)\s+\w+day|\s+(?:also|previously|later|earlier|"
@@ -121,7 +125,7 @@ def _subject_before(text: str, cue: re.Match) -> tuple[str, int, int] | None:
     filler = _FILLER.search(left)
     if filler:
         left = left[:filler.start()]
-    m = _APPOSITIVE.search(left) or _NP_AT_END.search(left)
+    m = _APPOSITIVE.search(left) or _NP_AT_END.search(left) or _NAME_BETWEEN_COMMAS.search(left)
     if not m:
         return None
     np_start = m.start("np") + _leading_junk_length(m.group("np"))

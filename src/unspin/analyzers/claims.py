@@ -48,7 +48,7 @@ class ClaimsAnalyzer(Analyzer):
             if analysis.sentence_vectors is None:
                 continue
             idx = [i for i, s in enumerate(analysis.sentences)
-                   if len(analysis.sentence_text(i).split()) >= MIN_WORDS]
+                   if len(analysis.sentence_text(i).split()) >= MIN_WORDS and not _introduces_quote(analysis, i)]
             if not idx:
                 continue
             texts = [analysis.sentence_text(i) for i in idx]
@@ -113,6 +113,23 @@ def attribution_for(analysis: Analysis, sentence: int,
         if q.start <= s.start and s.end <= q.end + 1 and q.attribution is not None:  # may end on the mark
             return q.attribution
     return here[0] if here else None
+
+
+def _introduces_quote(analysis: Analysis, sentence: int) -> bool:
+    """A sentence that frames the quotation after it and states nothing to check itself: one ending
+    on a cue and ':' ("The chairman of the League, Mark Ellison, said:"), or on ',' with little
+    besides its attribution ("In a statement ESPN said,")."""
+    text = analysis.sentence_text(sentence).rstrip()
+    if not text.endswith((":", ",")):
+        return False
+    start = analysis.sentences[sentence].start
+    own = [a for a in analysis.attributions if a.sentence == sentence]
+    if text.endswith(":"):
+        return any(a.end - start >= len(text) - 2 for a in own)
+    rest = list(text)
+    for a in own:
+        rest[a.start - start:a.end - start] = " " * (a.end - a.start)
+    return len("".join(rest).split()) < MIN_WORDS
 
 
 def _store_path(store: str | None) -> Path:
