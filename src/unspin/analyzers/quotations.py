@@ -3,7 +3,10 @@
 A propaganda or bias flag inside quotation marks marks words the article reports, not (or not
 only) its own voice; readers should see which is which. Pairs of “curly” or "straight" double
 quotes are matched within a paragraph; a quotation left open at the end of a paragraph runs to its
-end (the newspaper convention for a quote that goes on in the next paragraph).
+end (the newspaper convention for a quote that goes on in the next paragraph). A quotation's
+speaker is the nearest attribution outside it in a sentence it touches, else one handed on by the
+paragraph before ('In a statement, ESPN said:'). The claims analyzer attributes sentences inside
+a quotation to its speaker; the propaganda and bias analyzers add a note to flags inside one.
 """
 from __future__ import annotations
 
