@@ -135,6 +135,15 @@ def test_attribution_resolves_he_said_to_the_last_named_person():
     assert [s.label for s in analysis.spans_in("attribution")] == ["reported-speech", "reported-speech"]
 
 
+def test_she_is_not_resolved_to_a_man_nor_he_to_a_woman():
+    analysis = Pipeline(["attribution"])(parse_text(
+        "Title\n\nMr Blair said taxes would not rise. She said the plan would fail.\n"
+        "The BBC spokeswoman said the show would return. He said it would not.\n"
+        "Ana Ruiz said the vote was fair. She said it twice.\n"))
+    assert [a.source for a in analysis.attributions] == [
+        "Mr Blair", "She", "The BBC spokeswoman", "He", "Ana Ruiz", "Ana Ruiz"]
+
+
 def test_he_or_she_is_not_resolved_to_an_organisation():
     analysis = Pipeline(["attribution"])(parse_text(
         "Title\n\nESPN said it accepted the apology. She said she regretted the tweets."))

@@ -192,15 +192,28 @@ def _leading_junk_length(np: str) -> int:
 
 
 def _resolve_pronoun(attribution: Attribution, last_person: str | None) -> str | None:
-    """Resolve "he said" to the most recent named source; return the new most recent person."""
+    """Resolve "he said" to the most recent named source, unless that source is marked as the other
+    gender ("she said" after "Mr Blair said"); return the new most recent person."""
     source = attribution.source or ""
     if source.lower() in _PRONOUNS:
-        if last_person:
+        if last_person and _gender(last_person) in (None, source.lower()):
             attribution.source = last_person
         return last_person
     if attribution.kind == "reported-speech" and _could_be_a_person(source):
         return source
     return last_person
+
+
+_MALE = re.compile(r"\b(?:Mr|Sir|Lord|King|Prince|Father|Brother|(?:spokes|chair|sports|business|congress)man|"
+                   r"husband|son|father|brother|boy|man)\b\.?", re.IGNORECASE)
+_FEMALE = re.compile(r"\b(?:Mrs|Ms|Miss|Lady|Dame|Queen|Princess|Sister|(?:spokes|chair|sports|business|congress)woman|"
+                     r"wife|daughter|mother|sister|girl|woman)\b\.?", re.IGNORECASE)
+
+
+def _gender(source: str) -> str | None:
+    """"he" or "she" when the source says so by a title or a gendered noun, else None."""
+    male, female = bool(_MALE.search(source)), bool(_FEMALE.search(source))
+    return "he" if male and not female else "she" if female and not male else None
 
 
 def _could_be_a_person(source: str) -> bool:
