@@ -24,7 +24,7 @@ import click
 @click.option("--set", "settings", multiple=True, metavar="ANALYZER.OPTION=VALUE",
               help="An analyzer option, e.g. claims.match_top=3 (repeatable; see docs/analyzers.md).")
 def scan_command(inputs, store, engine, workers, scheduler, fast, only, batch_size, max_bytes, progress, settings):
-    """Analyse folders (txt/html), JSONL/CSV/Parquet and WARC files into a store, resumably."""
+    """Analyse folders (txt/html), JSONL/CSV/Parquet files, RSS/Atom feeds and WARC files into a store, resumably."""
     from ..ingest import Limits
     from .runner import scan
 
