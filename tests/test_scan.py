@@ -265,7 +265,7 @@ def test_a_store_another_process_holds_or_a_file_that_is_no_store_is_one_line_an
     assert result.returncode == 2 and "is not an unspin fact-check store" in result.stderr.decode()
 
 
-def test_report_counts_loaded_terms_inside_quotation_marks_apart(tmp_path):
+def test_report_counts_propaganda_inside_quotation_marks_apart(tmp_path):
     from unspin.store import queries
     from unspin.store.db import CorpusStore
 
@@ -276,3 +276,5 @@ def test_report_counts_loaded_terms_inside_quotation_marks_apart(tmp_path):
             ("b", "Loaded language: …", "thugs"),
             ("b", "Loaded language: …", "disgrace")])
         assert queries.loaded_terms_by_outlet(store) == {"Daily": [("thugs", 2, 1), ("disgrace", 1, 0)]}
+        daily = queries.technique_rates_by_outlet(store)["outlets"]["Daily"]
+        assert (daily["articles"], daily["spans"], daily["quoted"]) == (2, 3, 1)
