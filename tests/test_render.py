@@ -88,6 +88,17 @@ def test_text_report_gives_a_technique_definition_once():
     assert "In quotation marks." in out and "(as above)" in out
 
 
+def test_html_tags_flags_inside_quotation_marks():
+    analysis = analysed()
+    analysis.add_span(20, 30, "propaganda", "Loaded_Language", 0.4,
+                      "Loaded language: … In quotation marks: words the article attributes to Ann Lee.")
+    analysis.add_span(40, 50, "propaganda", "Doubt", 0.3, "Doubt: …")
+    collector = TagCollector()
+    collector.feed(render([analysis], "html"))
+    tags = [a for t, a in collector.tags if t == "span" and a.get("class") == "tag"]
+    assert len(tags) == 1 and "quotes" in tags[0]["title"]
+
+
 def test_text_report_does_not_interpret_article_text_as_markup():
     out = render([analysed("Title [bold red]x[/]\n\nBody [link=http://evil]y[/link] text.")], "text")
     assert "[bold red]x[/]" in out and "[link=http://evil]y[/link]" in out

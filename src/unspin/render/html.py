@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..analysis import Analysis, Span
+from ..analysis import QUOTED, Analysis, Span
 from ..techniques import definition, display_name
 from .highlight import LAYER_PRIORITY, LAYER_TITLES, ordered_spans, segments
 from .summary import claim_counts, headline_verdict, score_lines
@@ -107,7 +107,8 @@ def _findings(text: str, spans: Sequence[Span], prefix: str) -> list[dict]:
     for layer in LAYER_PRIORITY:
         items = [{"id": f"{prefix}-s{i}", "span": s, "text": text[s.start:s.end],
                   "label": display_name(s.label) if layer == "propaganda" else s.label,
-                  "definition": definition(s.label) if layer == "propaganda" else ""}
+                  "definition": definition(s.label) if layer == "propaganda" else "",
+                  "quoted": QUOTED in s.explanation}
                  for i, s in enumerate(spans) if s.layer == layer]
         if items:
             groups.append({"layer": layer, "title": LAYER_TITLES[layer], "items": items})
