@@ -98,6 +98,7 @@ class Analysis:
     evidence: dict[str, list[str]] = field(default_factory=dict)
     encoded: Any = None  # token states of the shared encoder (dropped after the pipeline)
     sentence_vectors: Any = None  # [n_sentences, dim] numpy array (dropped after the pipeline)
+    quotations: Any = None  # quoted stretches and their speakers, found once (analyzers/quotations.py)
 
     @property
     def text(self) -> str:

@@ -94,6 +94,7 @@ class AttributionAnalyzer(Analyzer):
                     analysis.add_span(attribution.start, attribution.end, "attribution",
                                       attribution.kind, _SCORES[attribution.kind],
                                       _explain(attribution))
+            analysis.quotations = None  # their speakers depend on the attributions just added
 
 
 def find_attributions(text: str, offset: int = 0) -> list[Attribution]:

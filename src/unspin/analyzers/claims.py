@@ -9,7 +9,7 @@ from pathlib import Path
 from ..analysis import Analysis, Attribution, Claim, FactCheckMatch
 from .base import Analyzer, count, number, positive_count, register, text
 from .models import model_dir, sentence_encoder
-from .quotations import Quotation, find_quotations
+from .quotations import quotations_of
 
 MIN_WORDS = 5  # shorter "sentences" are headings or fragments, not claims
 
@@ -54,14 +54,12 @@ class ClaimsAnalyzer(Analyzer):
             texts = [analysis.sentence_text(i) for i in idx]
             probs = self.head.predict_proba(texts, analysis.sentence_vectors[idx])
             scores = [0.0] * len(analysis.sentences)
-            quotations = None  # found once, when the first claim needs them
             for i, p in zip(idx, probs):
                 scores[i] = float(p)
                 if p >= self.threshold:
                     s = analysis.sentences[i]
-                    quotations = find_quotations(analysis) if quotations is None else quotations
                     claim = Claim(s.start, s.end, analysis.text[s.start:s.end], float(p),
-                                  attribution_for(analysis, i, quotations))
+                                  attribution_for(analysis, i))
                     analysis.claims.append(claim)
             analysis.sentence_scores["checkworthiness"] = scores
             ranked = sorted(analysis.claims, key=lambda c: -c.checkworthiness)
@@ -97,13 +95,12 @@ class ClaimsAnalyzer(Analyzer):
                                                     r.get("url"), r.get("date"), cand.similarity))
 
 
-def attribution_for(analysis: Analysis, sentence: int,
-                    quotations: list[Quotation] | None = None) -> Attribution | None:
+def attribution_for(analysis: Analysis, sentence: int) -> Attribution | None:
     """The attribution of a sentence: a cue of its own outside quotation marks, else -- when the
     whole sentence is inside a quotation ('"The plan failed. It cost millions," she said.') -- the
     quotation's, else a cue inside quotation marks, else None (unattributed). In '"She has
     apologized," they wrote.' the claim comes from "they": "apologized" is part of what is quoted."""
-    quotations = find_quotations(analysis) if quotations is None else quotations
+    quotations = quotations_of(analysis)
     here = [a for a in analysis.attributions if a.sentence == sentence]
     outside = [a for a in here if not any(q.start <= a.start and a.end <= q.end for q in quotations)]
     if outside:

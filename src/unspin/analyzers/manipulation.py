@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from ..analysis import Analysis
 from ..techniques import display_name
 from .base import Analyzer, register
-from .quotations import find_quotations, quotation_at
+from .quotations import quotation_at, quotations_of
 
 
 @register
@@ -59,7 +59,7 @@ def _reasons(a, clickbait, hyperpartisan, propaganda, engagement, biased, unattr
         reasons.append("headline bait")
     elif a.spans_in("headline"):
         reasons.append(f"{len(a.spans_in('headline'))} headline cue{'s' if len(a.spans_in('headline')) > 1 else ''}")
-    quotations = find_quotations(a) if propaganda else []
+    quotations = quotations_of(a) if propaganda else []
     quoted = Counter(s.label for s in propaganda if quotation_at(quotations, s.start, s.end))
     for label, n in Counter(s.label for s in propaganda).most_common(3):
         # Quoted words are someone else's, reported by the article: say how many.

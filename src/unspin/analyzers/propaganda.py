@@ -9,7 +9,7 @@ from ..document import Document
 from ..techniques import definition, display_name
 from .base import Analyzer, number, positive_count, register, text
 from .models import shared_encoder
-from .quotations import find_quotations, quotation_note
+from .quotations import quotation_note, quotations_of
 
 
 @register
@@ -35,7 +35,7 @@ class PropagandaAnalyzer(Analyzer):
             if analysis.encoded is None:
                 continue  # the encoder skipped it (e.g. empty text)
             predicted = self.model.predict(analysis.encoded, len(analysis.document.title), self.threshold)
-            quotations = find_quotations(analysis) if predicted else []
+            quotations = quotations_of(analysis) if predicted else []
             for p in predicted:
                 analysis.add_span(p.start, p.end, "propaganda", p.technique, p.score,
                                   f"{display_name(p.technique)}: {definition(p.technique)}"

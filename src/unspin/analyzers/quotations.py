@@ -101,6 +101,15 @@ def _quoted(paragraph: str, offset: int) -> list[tuple[int, int, bool]]:
     return found
 
 
+def quotations_of(analysis: Analysis) -> list[Quotation]:
+    """The article's quotations, found on first use and kept on the analysis: the propaganda, bias,
+    claims and manipulation analyzers all read them (the attribution analyzer, which runs before
+    them, clears them whenever it adds attributions)."""
+    if analysis.quotations is None:
+        analysis.quotations = find_quotations(analysis)
+    return analysis.quotations
+
+
 def quotation_at(quotations: list[Quotation], start: int, end: int) -> Quotation | None:
     """The quotation that holds the whole of [start, end), if any."""
     return next((q for q in quotations if q.start <= start and end <= q.end), None)

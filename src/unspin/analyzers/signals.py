@@ -10,7 +10,7 @@ import numpy as np
 from ..analysis import Analysis
 from .base import Analyzer, number, register
 from .models import model_dir
-from .quotations import find_quotations, quotation_note
+from .quotations import quotation_note, quotations_of
 
 _WORD = re.compile(r"\w[\w'’-]*")
 
@@ -93,7 +93,7 @@ class BiasAnalyzer(Analyzer):
             texts = [analysis.sentence_text(i) for i in idx]
             probs = self.head.predict_proba(texts, analysis.sentence_vectors[idx])
             flagged = 0
-            quotations = find_quotations(analysis) if (probs >= self.threshold).any() else []
+            quotations = quotations_of(analysis) if (probs >= self.threshold).any() else []
             for i, text, p in zip(idx, texts, probs):
                 if p < self.threshold:
                     continue

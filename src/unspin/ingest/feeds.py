@@ -8,6 +8,7 @@ is fetched: feedparser is handed the bytes as a stream, never a string it could 
 from __future__ import annotations
 
 import datetime
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -85,11 +86,8 @@ _TAG = re.compile(r"<[^>]+>")
 
 def _plain(title: str) -> str:
     """Atom allows markup in titles (type="html"); the headline is text."""
-    import html
-
     return html.unescape(_TAG.sub("", title)).strip() if "<" in title else title
 
 
 def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-

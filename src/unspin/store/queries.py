@@ -34,9 +34,9 @@ def technique_rates_by_outlet(store: CorpusStore) -> dict:
                       FROM spans s JOIN documents d USING (doc_id) WHERE s.layer = 'propaganda' GROUP BY 1, 2)
         SELECT p.outlet, p.n, h.label, coalesce(h.k, 0)
         FROM per_outlet p LEFT JOIN hits h USING (outlet) ORDER BY p.n DESC, p.outlet""").fetchall()
-    voice = dict(((o, (n, q)) for o, n, q in store.con.execute("""
+    voice = {o: (n, q) for o, n, q in store.con.execute("""
         SELECT coalesce(d.outlet, '(unknown)'), count(*), count(*) FILTER (WHERE contains(s.explanation, ?))
-        FROM spans s JOIN documents d USING (doc_id) WHERE s.layer = 'propaganda' GROUP BY 1""", [QUOTED]).fetchall()))
+        FROM spans s JOIN documents d USING (doc_id) WHERE s.layer = 'propaganda' GROUP BY 1""", [QUOTED]).fetchall()}
     outlets: dict[str, dict] = {}
     labels: set[str] = set()
     for outlet, n, label, k in rows:
