@@ -2,6 +2,8 @@
 re-import, hybrid search, stats, and the CLI."""
 import json
 
+import numpy as np
+
 from tests.conftest import ROOT, run_cli
 from unspin.factchecks.importers import detect_format, read_file
 from unspin.factchecks.records import FactCheck, Problem
@@ -200,3 +202,55 @@ def test_import_progress_lines(tmp_path):
                      "--progress", "plain")
     assert result.returncode == 0
     assert "l.tsv: 2 records read, 2 added, 0 already there, 2 malformed" in result.stderr.decode()
+
+
+def test_first_candidate_of_a_claim_with_no_fact_check_is_not_shown_as_a_match(tmp_path):
+    """Most claims in news have no fact-check: a store of near-miss records shows none of them as a
+    match, while a paraphrase of one is shown."""
+    records = tmp_path / "cadbury.jsonl"
+    texts = ["The confectionery company Cadbury is giving away hampers filled with chocolate to people who "
+             "like and share content on Facebook.",
+             # a real store holds many fact-checks near any business story; none of these is this one
+             "Cadbury has made its chocolate bars smaller but kept the price the same.",
+             "Nestle's profits rose because its cocoa is picked by child labourers.",
+             "Hershey is closing all of its factories in the United States.",
+             "The weak dollar has doubled the profits of American exporters this year.",
+             "Mars is recalling its chocolate bars because they contain plastic.",
+             "Wind turbines cause cancer.", "Crime rose 40 percent in a year."]
+    records.write_text("".join(json.dumps({"vclaim_id": f"vclaim-sno-{i}", "vclaim": t}) + "\n"
+                               for i, t in enumerate(texts)))
+    store = tmp_path / "fc.duckdb"
+    import_files([records], store)
+    unrelated = search("The world's biggest confectionery firm, Cadbury Schweppes, has reported a modest rise "
+                       "in profits after the weak dollar took a bite out of its results.", store, k=1)
+    assert unrelated[0]["similarity"] < 0.5
+    same = search("Cadbury is handing out free chocolate hampers to Facebook users who like and share its posts.",
+                  store, k=1)
+    assert same[0]["claim"].startswith("The confectionery company Cadbury") and same[0]["similarity"] >= 0.5
+
+
+def test_training_sees_each_query_without_its_fact_checks():
+    from training.matcher import without
+    from unspin.factchecks.matcher import Features, with_margins
+
+    rows = with_margins([Features(7, 0.9, 1.0, 1, 1), Features(3, 0.5, 0.5, 2, 51), Features(4, 0.4, 0.25, 51, 2)])
+    assert [round(f.margin, 2) for f in rows] == [0.4, -0.4, -0.5]
+    rest = without(rows, {7})
+    assert [(f.index, f.dense_rank, f.bm25_rank, f.bm25) for f in rest] == [(3, 1, 51, 1.0), (4, 51, 1, 0.5)]
+    assert [round(f.margin, 2) for f in rest] == [0.1, -0.1]
+
+
+def test_reranker_does_not_take_first_place_for_a_match():
+    """The case found on BBC news against a 100k store: "Cadbury Schweppes reported a modest rise
+    in profits" came first in both lists against "Cadbury is giving away hampers on Facebook"
+    (cosine 0.43, best BM25, barely above the next candidate) and was shown with similarity 0.81.
+    The shipped re-ranker, trained also on queries without their fact-check, must say no to that
+    and yes to a close paraphrase that stands out."""
+    from unspin.factchecks.matcher import Features, Matcher
+    from unspin.factchecks.service import load_reranker
+
+    matcher = Matcher([], np.zeros((0, 384), dtype=np.float32), None, load_reranker())
+    first_but_wrong = Features(0, cosine=0.43, bm25=1.0, dense_rank=1, bm25_rank=1, margin=0.02)
+    paraphrase = Features(1, cosine=0.85, bm25=1.0, dense_rank=1, bm25_rank=1, margin=0.3)
+    wrong, right = matcher._scores([first_but_wrong, paraphrase], "hybrid")
+    assert wrong < 0.5 <= right

@@ -2,8 +2,11 @@
 learned re-ranker turns their evidence into one similarity in [0, 1] the user can threshold.
 
 The re-ranker is a logistic regression over [cosine, BM25 score / best BM25 score of the query,
-reciprocal ranks in both lists], trained on the CheckThat! training pairs (training/matcher.py);
-its output is the estimated probability that the fact-check verifies the claim.
+reciprocal ranks in both lists, the cosine's margin over the best other candidate], trained on the
+CheckThat! training pairs (training/matcher.py), also with each query's own fact-checks taken out of
+the collection: most claims in news have no fact-check at all, and the first candidate of such a
+claim must not look like a match just because it ranks first. Its output is the estimated
+probability that the fact-check verifies the claim.
 """
 from __future__ import annotations
 
@@ -42,9 +45,10 @@ class Features:
     bm25: float  # BM25 score / best BM25 score of the query (0 when not retrieved lexically)
     dense_rank: int
     bm25_rank: int
+    margin: float = 0.0  # cosine minus the best cosine among the query's other candidates
 
     def vector(self) -> list[float]:
-        return [self.cosine, self.bm25, 1.0 / self.dense_rank, 1.0 / self.bm25_rank]
+        return [self.cosine, self.bm25, 1.0 / self.dense_rank, 1.0 / self.bm25_rank, self.margin]
 
 
 @lru_cache(maxsize=1)
@@ -134,7 +138,7 @@ class Matcher:
                 cos, d_rank = dense[qi].get(idx, (None, n + 1))
                 bm, b_rank = lexical[qi].get(idx, (0.0, n + 1))
                 rows.append(Features(idx, cosines[idx] if cos is None else cos, bm, d_rank, b_rank))
-            out.append(rows)
+            out.append(with_margins(rows))
         return out
 
     def _record(self, idx: int) -> dict | None:
@@ -165,8 +169,23 @@ class Matcher:
             return np.array([f.bm25 for f in rows], dtype=np.float64)
         if not rows:
             return np.zeros(0)
-        z = np.array([f.vector() for f in rows]) @ np.asarray(self.reranker["weights"]) + self.reranker["bias"]
+        weights = np.asarray(self.reranker["weights"])  # a 4-weight re-ranker (before margins) reads 4 features
+        z = np.array([f.vector()[:len(weights)] for f in rows]) @ weights + self.reranker["bias"]
         return 1.0 / (1.0 + np.exp(-z))
+
+
+def with_margins(rows: list[Features]) -> list[Features]:
+    """Fill each candidate's margin: how far its cosine stands above the best of the others. A
+    fact-check that verifies a claim usually stands out; the first of many near-equal candidates
+    usually does not."""
+    if not rows:
+        return rows
+    cosines = np.array([f.cosine for f in rows])
+    order = np.argsort(-cosines, kind="stable")
+    first, second = cosines[order[0]], (cosines[order[1]] if len(rows) > 1 else 0.0)
+    for i, f in enumerate(rows):
+        f.margin = float(f.cosine - (second if i == order[0] else first))
+    return rows
 
 
 def _bm25_index(texts: list[str]):
