@@ -26,6 +26,8 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=15, help="take every Nth article (default 15)")
     parser.add_argument("--sample", type=int, default=12)
     args = parser.parse_args()
+    if not args.store.exists():  # without a store every claim would show "no match", which says nothing
+        parser.error(f"no fact-check store at {args.store} (build one with `unspin factchecks import`)")
 
     from unspin import Pipeline
     from unspin.document import Document

@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from unspin.evaluation.match_tasks import clean_query, metrics, rank, read_claims, read_qrels, read_queries
-from unspin.factchecks.matcher import Features, with_margins
+from unspin.factchecks.matcher import CANDIDATES, Features, with_margins
 
 from . import splits
 
@@ -52,7 +52,7 @@ def without(rows: list[Features], gone: set[int]) -> list[Features]:
     rest = [f for f in rows if f.index not in gone]
     if not rest:
         return []
-    missing = max(max(f.dense_rank for f in rows), max(f.bm25_rank for f in rows))  # "not in that list"
+    missing = CANDIDATES + 1  # the rank Matcher.candidates gives a candidate absent from a list
     dense = {f.index: r for r, f in enumerate(sorted((f for f in rest if f.dense_rank < missing),
                                                       key=lambda f: f.dense_rank), 1)}
     lexical = {f.index: r for r, f in enumerate(sorted((f for f in rest if f.bm25_rank < missing),
