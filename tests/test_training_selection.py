@@ -40,3 +40,24 @@ def test_selection_covers_the_vector_scale_grid():
     spec = textclf.fit_cv("t", texts, vectors, y, Cs=(0.1, 1.0), vector_scales=(0.01, 3.0))
     assert "vector scale 3.0" in spec["selection"]  # a vector block scaled to nothing cannot win
     assert spec["cv_score"] > 0.8
+
+
+def test_lexicon_features_of_training_texts_never_count_the_text_itself():
+    # Each text's "marks" are its own first word: a lexicon built with the text would hand the
+    # model its label; built without it (out of fold), a word seen in no other text counts nothing.
+    texts = [f"unique{i} plain words here" for i in range(20)] + ["shared plain words"] * 10
+    marks = {t: {t.split()[0]} for t in texts}
+
+    def lexicon(train: list[str]) -> dict[str, list[int]]:
+        counts: dict[str, int] = {}
+        for t in train:
+            for w in marks[t]:
+                counts[w] = counts.get(w, 0) + 1
+        return {w: [c, c] for w, c in counts.items()}
+
+    features = textclf._out_of_fold_lexicon(lexicon, texts)
+    assert (features[:20, 0] == 0).all()  # "uniqueN" is only ever in its own text
+    assert (features[20:, 0] == np.log1p(1)).all()  # "shared" is marked in the other shared texts
+    spec = textclf.fit("t", texts, None, np.array([True] * 20 + [False] * 10), None, None, None,
+                       blocks=("lexicon",), lexicon=lexicon)
+    assert spec["blocks"] == [{"type": "lexicon", "scale": 1.0, "words": lexicon(texts)}]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +23,8 @@ from unspin.evaluation.readers import read_semeval_articles, read_semeval_truth
 from unspin.inference.text_classifier import TextClassifier
 
 from . import splits, textclf
+from .bias_words import lexicon_of
+from .bias_words import norm as _norm
 from .checkworthy import train_checkworthy
 from .head_features import ENCODER, HEADS, Features, evaluate, joined
 
@@ -80,10 +81,6 @@ def clickbait_probe(spec: dict, features: Features) -> dict:
 
 
 # -- bias (BABE) -------------------------------------------------------------------------------------
-def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
-
-
 def babe_rows() -> tuple[list[dict], list[dict]]:
     def load(name):
         return [json.loads(line) for line in open(D / "babe_mbic" / name, encoding="utf-8")]
@@ -122,74 +119,34 @@ def train_bias(features: Features, out: Path = HEADS) -> dict:
     # Reweighing by outlet leaning (BABE's `type`): narrows the false-positive gap between left-
     # and right-leaning outlets (see the model card for both sets of figures).
     weights = textclf.reweigh(data[2], leanings["train"] + leanings["dev"])
-    spec = textclf.fit_cv("bias", *data, blocks=("vector", "word"), metric=macro, sample_weight=weights,
-                          n_jobs=2, **SMALL_DATA_GRID)
-    spec["version"] = "1.1.0"
-    # The same settings without reweighing, to report what reweighing costs and gains.
+    # The experts' word-level marks, as the lexicon of the words they mark (built from each fold's
+    # training sentences only): the n-grams see which words biased sentences hold, not which words
+    # the annotators blamed.
+    blocks = ("vector", "word", "lexicon")
+    spec = textclf.fit_cv("bias", *data, blocks=blocks, metric=macro, sample_weight=weights,
+                          n_jobs=2, lexicon=lexicon_of, **SMALL_DATA_GRID)
+    spec["version"] = "1.2.0"
+    # The same settings without reweighing, and without the lexicon, to report what each gains.
     scale = next(b["scale"] for b in spec["blocks"] if b["type"] == "vector")
-    plain = textclf.fit_cv("bias", *data, blocks=("vector", "word"), metric=macro, Cs=(spec["C"],),
-                           vector_scale=scale)
+    plain = textclf.fit_cv("bias", *data, blocks=blocks, metric=macro, Cs=(spec["C"],), vector_scale=scale,
+                           lexicon=lexicon_of)
+    no_lexicon = textclf.fit_cv("bias", *data, blocks=("vector", "word"), metric=macro, sample_weight=weights,
+                                Cs=(spec["C"],), vector_scale=scale)
     textclf.save(spec, out / "bias.json.gz")
-    result = {"lexicon_words": write_bias_lexicon(out),
+    result = {"lexicon_words": len(next(b["words"] for b in spec["blocks"] if b["type"] == "lexicon")),
               "data": "BABE (SG2; SG1 adds no new sentences): C and the vector block's scale chosen by 5-fold CV "
-                      "on train+dev (80 %), test 20 % split by text; training reweighed by outlet leaning",
+                      "on train+dev (80 %), test 20 % split by text; training reweighed by outlet leaning; "
+                      "the lexicon of expert-marked words from the training sentences",
               "selection": spec["selection"],
               "test": evaluate("bias test", spec, *sets["test"], metric_names=("macro_f1",)),
               "fairness": fairness_by_leaning(spec, sets["test"], leanings["test"]),
               "without_reweighing": {"test": evaluate("bias test (no reweighing)", plain, *sets["test"],
                                                       metric_names=("macro_f1",)),
-                                     "fairness": fairness_by_leaning(plain, sets["test"], leanings["test"])}}
+                                     "fairness": fairness_by_leaning(plain, sets["test"], leanings["test"])},
+              "without_lexicon": {"selection": no_lexicon["selection"],
+                                  "test": evaluate("bias test (no lexicon)", no_lexicon, *sets["test"],
+                                                   metric_names=("macro_f1",))}}
     return result
-
-
-# Of the training sentences that hold a word, the share in which the experts marked it as biased.
-# Without it "people", "trump" or "coronavirus" (marked in 2 of 194, 6 of 449, 13 of 188 sentences)
-# were shown to readers as words experts mark as biased.
-BIAS_WORD_MIN_SHARE = 0.25
-_WORD = re.compile(r"\w[\w'’-]*")  # the bias analyzer's word pattern
-
-
-def bias_lexicon(keys: set[str], min_count: int = 2, min_share: float = BIAS_WORD_MIN_SHARE) -> dict[str, list[int]]:
-    """Words the BABE/MBIC annotators marked as biased in at least ``min_count`` distinct sentences and
-    in at least ``min_share`` of the sentences that hold them, as [sentences marked, sentences holding
-    the word]; training side of the split only, stop words dropped."""
-    import ast
-    from collections import defaultdict
-
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    marked: dict[str, set[str]] = defaultdict(set)
-    holding: dict[str, set[str]] = defaultdict(set)
-    for name in ("babe_SG2.train.jsonl", "babe_SG1.train.jsonl", "mbic.train.jsonl"):
-        for line in open(D / "babe_mbic" / name, encoding="utf-8"):
-            r = json.loads(line)
-            key = _norm(r["text"])
-            if key not in keys:
-                continue
-            for w in _WORD.findall(r["text"].lower()):
-                holding[w].add(key)
-            try:
-                words = ast.literal_eval(r.get("biased_words") or "[]")
-            except (ValueError, SyntaxError):
-                continue
-            for w in words:
-                w = str(w).lower().strip(" .,;:'\"“”")
-                # Only single words: the analyzer looks words up one by one.
-                if _WORD.fullmatch(w) and w not in ENGLISH_STOP_WORDS and len(w) > 2 and not w.isdigit():
-                    marked[w].add(key)
-    out = {}
-    for w, where in marked.items():
-        total = len(where | holding.get(w, set()))
-        if len(where) >= min_count and len(where) >= min_share * total:
-            out[w] = [len(where), total]
-    return out
-
-
-def write_bias_lexicon(out: Path = HEADS) -> int:
-    split = {name: set(keys) for name, keys in babe_split().items()}
-    lexicon = bias_lexicon(split["train"] | split["dev"])
-    (out / "bias_words.json").write_text(json.dumps(lexicon, sort_keys=True).replace("], ", "],\n") + "\n")
-    return len(lexicon)
 
 
 def fairness_by_leaning(spec: dict, data, leaning: list[str]) -> dict:
@@ -282,8 +239,7 @@ def _leaning(url: str | None) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["checkworthy", "clickbait", "bias", "hyperpartisan", "bias-words"],
-                        action="append", help="bias-words: only the bias analyzer's word list (no model)")
+    parser.add_argument("--only", choices=["checkworthy", "clickbait", "bias", "hyperpartisan"], action="append")
     parser.add_argument("--encoder", type=Path, default=ENCODER,
                         help="the encoder whose sentence vectors the heads read (default: the shipped one)")
     parser.add_argument("--out", type=Path, default=HEADS, help="where the heads are written (default: shipped)")
@@ -300,8 +256,6 @@ def main() -> None:
             continue
         print(f"{name}:", flush=True)
         metrics[name] = job(features, out)
-    if args.only and "bias-words" in args.only and "bias" not in args.only:
-        metrics.setdefault("bias", {})["lexicon_words"] = write_bias_lexicon(out)
     # Each head carries its own version (the analyses record it); the folder lists them.
     versions = {name: TextClassifier.load(out / f"{name}.json.gz").version for name in sorted(jobs)
                 if (out / f"{name}.json.gz").exists()}

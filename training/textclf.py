@@ -1,12 +1,14 @@
 """Fit a :class:`unspin.inference.text_classifier.TextClassifier` spec with scikit-learn.
 
-Blocks: the encoder's sentence vector (scaled), word n-gram TF-IDF, character n-gram TF-IDF.
+Blocks: the encoder's sentence vector (scaled), word n-gram TF-IDF, character n-gram TF-IDF, and a
+word lexicon built from the training texts' annotations (``lexicon``: training texts -> words).
 The logistic regression is fitted on train; Platt calibration and the decision threshold on dev.
 """
 from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,8 @@ import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+
+from unspin.inference.text_classifier import LEXICON_FEATURES, lexicon_features
 
 WORD = {"analyzer": "word", "ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True, "lowercase": True,
         "max_features": 50000}
@@ -23,11 +27,18 @@ CHAR = {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 3, "sublinear_tf
 
 def fit(name: str, texts: list[str], vectors: np.ndarray | None, y: np.ndarray, dev_texts: list[str] | None,
         dev_vectors: np.ndarray | None, dev_y: np.ndarray | None, blocks=("vector", "word"), C: float = 1.0,
-        vector_scale: float = 3.0, threshold_metric=None, class_weight=None, sample_weight=None) -> dict:
+        vector_scale: float = 3.0, threshold_metric=None, class_weight=None, sample_weight=None,
+        lexicon: Lexicon | None = None) -> dict:
     vectorizers = []
     parts, dev_parts, spec_blocks = [], [], []
     for block in blocks:
-        if block == "vector":
+        if block == "lexicon":
+            words = lexicon(texts)
+            parts.append(csr_matrix(_out_of_fold_lexicon(lexicon, texts)))
+            if dev_texts is not None:
+                dev_parts.append(csr_matrix(lexicon_features(words, dev_texts)))
+            spec_blocks.append({"type": "lexicon", "scale": 1.0, "words": words})
+        elif block == "vector":
             parts.append(csr_matrix(vectors * vector_scale))
             if dev_texts is not None:
                 dev_parts.append(csr_matrix(dev_vectors * vector_scale))
@@ -63,6 +74,22 @@ def fit(name: str, texts: list[str], vectors: np.ndarray | None, y: np.ndarray, 
     return spec
 
 
+Lexicon = Callable[[list[str]], dict[str, list[int]]]  # training texts -> word: [marked, holding]
+
+
+def _out_of_fold_lexicon(lexicon: Lexicon, texts: list[str], folds: int = 5) -> np.ndarray:
+    """Lexicon features of training texts from lexicons built without them: a word marked in the
+    text itself would otherwise tell the model the text's own label, and it would lean on the
+    lexicon far more than it can on texts it has not seen."""
+    from sklearn.model_selection import KFold
+
+    out = np.zeros((len(texts), LEXICON_FEATURES))
+    for train, held in KFold(folds, shuffle=True, random_state=1).split(texts):
+        words = lexicon([texts[i] for i in train])
+        out[held] = lexicon_features(words, [texts[i] for i in held])
+    return out
+
+
 @dataclass
 class Selection:
     """What cross-validation chose, and the fold models behind its out-of-fold scores."""
@@ -78,7 +105,7 @@ def select(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, bloc
            Cs=(0.03, 0.1, 0.3, 1.0), vector_scale: float = 3.0, metric=None, folds: int = 5, seed: int = 0,
            sample_weight: np.ndarray | None = None, groups: list[str] | None = None,
            select_thresholded: bool = False, n_jobs: int = 1,
-           vector_scales: tuple[float, ...] | None = None) -> Selection:
+           vector_scales: tuple[float, ...] | None = None, lexicon: Lexicon | None = None) -> Selection:
     """Choose C (and, given ``vector_scales``, the weight of the vector block against the n-grams)
     by k-fold cross-validation; calibrate (Platt) and pick the threshold on the out-of-fold decisions.
 
@@ -97,7 +124,8 @@ def select(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, bloc
 
     def one_fold(scale, C, tr, te):
         spec = fit(name, [texts[i] for i in tr], vectors[tr], y[tr], None, None, None, blocks=blocks, C=C,
-                   vector_scale=scale, sample_weight=None if sample_weight is None else sample_weight[tr])
+                   vector_scale=scale, sample_weight=None if sample_weight is None else sample_weight[tr],
+                   lexicon=lexicon)
         return te, spec, _raw_decision(spec, [texts[i] for i in te], vectors[te])
 
     best = None
@@ -123,7 +151,7 @@ def fit_cv(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, bloc
     chosen = select(name, texts, vectors, y, blocks=blocks, sample_weight=sample_weight, groups=groups,
                     vector_scales=vector_scales, folds=folds, **options)
     spec = fit(name, texts, vectors, y, None, None, None, blocks=blocks, C=chosen.C,
-               vector_scale=chosen.vector_scale, sample_weight=sample_weight)
+               vector_scale=chosen.vector_scale, sample_weight=sample_weight, lexicon=options.get("lexicon"))
     how = "grouped" if groups is not None else "stratified"
     setting = f"C={chosen.C}" if not vector_scales else f"C={chosen.C}, vector scale {chosen.vector_scale}"
     spec.update({"calibration": chosen.calibration, "threshold": chosen.threshold, "C": chosen.C,

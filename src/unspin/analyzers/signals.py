@@ -15,6 +15,14 @@ from .quotations import quotation_note, quotations_of
 _WORD = re.compile(r"\w[\w'’-]*")
 
 
+def _older_word_list() -> dict[str, tuple[int, int]]:
+    """The word list that heads before bias 1.2.0 kept beside the head (a model set trained then)."""
+    import json
+
+    path = model_dir("heads") / "bias_words.json"
+    return {w: tuple(c) for w, c in json.loads(path.read_text()).items()} if path.exists() else {}
+
+
 def _head(name: str):
     from ..inference.text_classifier import TextClassifier
 
@@ -73,14 +81,12 @@ class BiasAnalyzer(Analyzer):
 
     def __init__(self, **config) -> None:
         super().__init__(**config)
-        import json
-
         self.head = _head("bias")
         self.version = self.head.version
         self.threshold = self.config.get("threshold", self.head.threshold)
-        path = model_dir("heads") / "bias_words.json"
-        # word -> [training sentences where experts marked it biased, training sentences holding it]
-        self.lexicon: dict[str, list[int]] = json.loads(path.read_text()) if path.exists() else {}
+        # word -> (training sentences where experts marked it biased, training sentences holding it):
+        # one of the head's feature blocks, and the words a flagged sentence shows.
+        self.lexicon: dict[str, tuple[int, int]] = self.head.lexicon or _older_word_list()
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
         for analysis in batch:

@@ -1,5 +1,7 @@
 """A calibrated logistic regression over feature blocks: a dense vector (the shared encoder's
-sentence vector), word n-gram TF-IDF and character n-gram TF-IDF.
+sentence vector), word n-gram TF-IDF, character n-gram TF-IDF, and a word lexicon (words with
+counts of how often annotators marked them; five summary features per text, see
+:func:`lexicon_features`).
 
 Stored as gzipped JSON (no pickles): the TF-IDF vocabularies and idf weights, the coefficients,
 and Platt calibration parameters fitted on a dev split. scikit-learn rebuilds the vectorizers.
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,9 +29,13 @@ class TextClassifier:
         self.intercept = float(spec["intercept"])
         self.calibration = spec.get("calibration", [1.0, 0.0])
         self.blocks = []
+        self.lexicon: dict[str, tuple[int, int]] = {}  # word -> (texts marked, texts holding it)
         for block in spec["blocks"]:
             if block["type"] == "vector":
                 self.blocks.append(("vector", float(block.get("scale", 1.0)), int(block["dim"])))
+            elif block["type"] == "lexicon":
+                self.lexicon = {w: tuple(c) for w, c in block["words"].items()}
+                self.blocks.append(("lexicon", float(block.get("scale", 1.0)), LEXICON_FEATURES))
             else:
                 vec = TfidfVectorizer(vocabulary=block["vocabulary"], **block["params"])
                 vec.idf_ = np.asarray(block["idf"], dtype=np.float64)
@@ -49,6 +56,8 @@ class TextClassifier:
             w = self.coef[start:end]
             if kind == "vector":
                 z += (np.asarray(vectors, dtype=np.float64) * obj) @ w
+            elif kind == "lexicon":
+                z += (lexicon_features(self.lexicon, texts) * obj) @ w
             else:
                 z += obj.transform(texts) @ w
         return z
@@ -83,3 +92,21 @@ class TextClassifier:
             if len(chosen) == k:
                 break
         return chosen
+
+
+LEXICON_WORD = re.compile(r"\w[\w'’-]*")
+LEXICON_FEATURES = 5
+
+
+def lexicon_features(lexicon: dict[str, tuple[int, int]], texts: Sequence[str]) -> np.ndarray:
+    """[texts, 5]: for the distinct lexicon words of each text, log(1 + how many), the largest and
+    the summed share of training texts in which annotators marked the word, and the largest and
+    summed log-odds of that share (smoothed by 0.5; -3 when the text has none)."""
+    out = np.zeros((len(texts), LEXICON_FEATURES))
+    for row, text in enumerate(texts):
+        counts = [lexicon[w] for w in set(LEXICON_WORD.findall(text.lower())) if w in lexicon]
+        shares = [m / max(m, t) for m, t in counts]
+        log_odds = [float(np.log((m + 0.5) / (max(m, t) - m + 0.5))) for m, t in counts]
+        out[row] = [np.log1p(len(counts)), max(shares, default=0.0), sum(shares),
+                    max(log_odds, default=-3.0), sum(log_odds)]
+    return out
