@@ -11,13 +11,14 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from unspin.inference.text_classifier import LEXICON_WORD as _WORD  # the words the head looks up
+
 from . import splits
 
 # Of the training sentences that hold a word, the share in which the experts marked it as biased.
 # Without it "people", "trump" or "coronavirus" (marked in 2 of 194, 6 of 449, 13 of 188 sentences)
 # were shown to readers as words experts mark as biased.
 BIAS_WORD_MIN_SHARE = 0.25
-_WORD = re.compile(r"\w[\w'’-]*")  # the bias analyzer's word pattern
 
 
 def norm(text: str) -> str:

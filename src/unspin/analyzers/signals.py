@@ -2,17 +2,15 @@
 hyperpartisan (whole article). Each gives a calibrated probability and the text behind it."""
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..analysis import Analysis
+from ..inference.text_classifier import LEXICON_WORD
 from .base import Analyzer, number, register
 from .models import model_dir
 from .quotations import quotation_note, quotations_of
-
-_WORD = re.compile(r"\w[\w'’-]*")
 
 
 def _older_word_list() -> dict[str, tuple[int, int]]:
@@ -119,7 +117,7 @@ class BiasAnalyzer(Analyzer):
 
     def _loaded_words(self, text: str) -> list[tuple[int, int, list[int]]]:
         """(start, end, [sentences marked, sentences holding it]) of the lexicon's words in ``text``."""
-        return [(m.start(), m.end(), self.lexicon[m.group(0).lower()]) for m in _WORD.finditer(text)
+        return [(m.start(), m.end(), self.lexicon[m.group(0).lower()]) for m in LEXICON_WORD.finditer(text)
                 if m.group(0).lower() in self.lexicon]
 
 
