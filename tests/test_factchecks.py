@@ -254,3 +254,26 @@ def test_reranker_does_not_take_first_place_for_a_match():
     paraphrase = Features(1, cosine=0.85, bm25=1.0, dense_rank=1, bm25_rank=1, margin=0.3)
     wrong, right = matcher._scores([first_but_wrong, paraphrase], "hybrid")
     assert wrong < 0.5 <= right
+
+
+def test_claimreview_data_feed(tmp_path):
+    # The bulk form of fact-check feeds (schema.org DataFeed): each DataFeedItem holds one
+    # ClaimReview or a list of them in `item`; a broken element is reported, the rest imported.
+    review = {"@type": "ClaimReview", "claimReviewed": "Wind turbines cause cancer.",
+              "reviewRating": {"@type": "Rating", "alternateName": "False"},
+              "author": {"@type": "Organization", "name": "Feed Checkers"}, "url": "https://feed.example/wind"}
+    feed = {"@context": "https://schema.org", "@type": "DataFeed",
+            "dataFeedElement": [
+                {"@type": "DataFeedItem", "url": "https://feed.example/wind", "item": [review]},
+                {"@type": "DataFeedItem", "item": {**review, "claimReviewed": "Tap water cures the flu."}},
+                {"@type": "DataFeedItem", "dateCreated": "2024-01-01"},
+                {"@type": "DataFeedItem", "item": [{"@type": "ClaimReview", "claimReviewed": "No rating here."}]}]}
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(feed))
+    assert detect_format(path) == "claimreview"
+    items = list(read_file(path))
+    assert [(i.claim, i.verdict, i.publisher) for i in items if isinstance(i, FactCheck)] == [
+        ("Wind turbines cause cancer.", "False", "Feed Checkers"), ("Tap water cures the flu.", "False", "Feed Checkers")]
+    assert [str(i) for i in items if isinstance(i, Problem)] == [
+        f"{path}.dataFeedElement[2]: DataFeed element without an item",
+        f"{path}.dataFeedElement[3].item[0]: ClaimReview has no reviewRating (alternateName, textualRating or ratingValue)"]

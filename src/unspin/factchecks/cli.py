@@ -28,7 +28,8 @@ def command() -> None:
               help="auto: a live line on a terminal; plain: a line per batch of 4,096 records.")
 @_STORE
 def import_(files: tuple[Path, ...], fmt: str | None, progress: str, store: Path | None) -> None:
-    """Import ClaimReview JSON-LD, LIAR TSV, CheckThat! claims or Share the Facts records.
+    """Import ClaimReview JSON-LD (objects, arrays, JSON Lines, a DataFeed of them, or fact-check
+    pages' HTML), LIAR TSV, CheckThat! claims or Share the Facts records.
 
     Re-importing is a no-op; malformed records are listed and skipped. Every claim is embedded
     once, here (about 300 records/s on 2 cores); an interrupted import keeps the batches it wrote,

@@ -56,8 +56,9 @@ def read_file(path: Path, fmt: str | None = None) -> Iterator[Item]:
 
 # -- ClaimReview --------------------------------------------------------------------------------
 def read_claimreview(path: Path) -> Iterator[Item]:
-    """schema.org ClaimReview: a single object, an array, an @graph, JSON Lines, or the JSON-LD
-    blocks of an HTML fact-check page."""
+    """schema.org ClaimReview: a single object, an array, an @graph, a DataFeed of them (the bulk
+    form fact-check feeds are published in), JSON Lines, or the JSON-LD blocks of an HTML
+    fact-check page."""
     where = str(path)
     if path.name.lower().endswith((".html", ".htm")):
         blocks = _ld_json_blocks(_read_text(path))
@@ -95,6 +96,9 @@ def _claimreviews(data: object, where: str, in_graph: bool = False) -> Iterator[
     if "@graph" in data:
         yield from _claimreviews(data["@graph"], f"{where}@graph", in_graph=True)
         return
+    if "dataFeedElement" in data:  # a schema.org DataFeed, as fact-check feeds are published in bulk
+        yield from _feed_items(data["dataFeedElement"], f"{where}.dataFeedElement")
+        return
     types = data.get("@type")
     types = types if isinstance(types, list) else [types]
     if "ClaimReview" not in types and "claimReviewed" not in data:
@@ -102,6 +106,19 @@ def _claimreviews(data: object, where: str, in_graph: bool = False) -> Iterator[
             yield Problem(where, f"not a ClaimReview (@type is {data.get('@type')!r})")
         return
     yield _one_claimreview(data, where)
+
+
+def _feed_items(elements: object, where: str) -> Iterator[Item]:
+    """The ClaimReviews of a DataFeed: each DataFeedItem holds one or a list of them in ``item``
+    (an element that is itself a ClaimReview is taken as it is)."""
+    for i, element in enumerate(elements if isinstance(elements, list) else [elements]):
+        here = f"{where}[{i}]"
+        if isinstance(element, dict) and "item" in element:
+            yield from _claimreviews(element["item"], f"{here}.item")
+        elif isinstance(element, dict) and ("claimReviewed" in element or element.get("@type") == "ClaimReview"):
+            yield _one_claimreview(element, here)
+        else:
+            yield Problem(here, "DataFeed element without an item")
 
 
 def _one_claimreview(data: dict, where: str) -> Item:
