@@ -277,3 +277,24 @@ def test_claimreview_data_feed(tmp_path):
     assert [str(i) for i in items if isinstance(i, Problem)] == [
         f"{path}.dataFeedElement[2]: DataFeed element without an item",
         f"{path}.dataFeedElement[3].item[0]: ClaimReview has no reviewRating (alternateName, textualRating or ratingValue)"]
+
+
+def test_fact_checks_in_another_language_are_left_out_unless_asked(tmp_path):
+    # Matching embeds claims with an English model: a multilingual feed would fill the store with
+    # claims it cannot match. Records that declare another language are counted, not imported.
+    def review(claim, language):
+        return {"@type": "ClaimReview", "claimReviewed": claim, "inLanguage": language,
+                "reviewRating": {"alternateName": "False"}, "author": {"name": "Checkers"}}
+
+    path = tmp_path / "multilingual.json"
+    path.write_text(json.dumps([review("Wind turbines cause cancer.", "en-US"),
+                                review("Les éoliennes donnent le cancer.", "fr"),
+                                review("Windräder verursachen Krebs.", {"@type": "Language", "name": "German",
+                                                                        "alternateName": "de"}),
+                                {k: v for k, v in review("Tap water cures the flu.", None).items()
+                                 if k != "inLanguage"}]))
+    report = import_files([path], tmp_path / "fc.duckdb")
+    assert (report.read, report.added, report.not_english) == (4, 2, 2)
+    assert "2 left out as not English (--all-languages keeps them)" in report.summary()
+    result = run_cli("factchecks", "import", str(path), "--all-languages", "--store", str(tmp_path / "all.duckdb"))
+    assert "read 4 records: 4 added," in result.stderr.decode()

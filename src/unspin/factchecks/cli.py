@@ -26,8 +26,11 @@ def command() -> None:
               help="Input format (default: detected from the file).")
 @click.option("--progress", type=click.Choice(["auto", "plain", "none"]), default="auto", show_default=True,
               help="auto: a live line on a terminal; plain: a line per batch of 4,096 records.")
+@click.option("--all-languages", is_flag=True,
+              help="Also keep fact-checks declared in another language (ClaimReview inLanguage); by default "
+                   "they are left out and counted, since matching reads English only.")
 @_STORE
-def import_(files: tuple[Path, ...], fmt: str | None, progress: str, store: Path | None) -> None:
+def import_(files: tuple[Path, ...], fmt: str | None, progress: str, all_languages: bool, store: Path | None) -> None:
     """Import ClaimReview JSON-LD (objects, arrays, JSON Lines, a DataFeed of them, or fact-check
     pages' HTML), LIAR TSV, CheckThat! claims or Share the Facts records.
 
@@ -38,7 +41,7 @@ def import_(files: tuple[Path, ...], fmt: str | None, progress: str, store: Path
     from .store import default_store_path
 
     with _ImportProgress(progress) as shown:
-        report = import_files(list(files), store, fmt, progress=shown.update)
+        report = import_files(list(files), store, fmt, progress=shown.update, all_languages=all_languages)
     for problem in report.problems[:20]:
         click.echo(f"skipped {problem}", err=True)
     if len(report.problems) > 20:

@@ -141,7 +141,17 @@ def _one_claimreview(data: dict, where: str) -> Item:
         claim=claim, verdict=verdict, publisher=_name(data.get("author")), url=web_url(data.get("url")),
         date=iso_date(data.get("datePublished")), speaker=_name(item.get("author")),
         claim_date=iso_date(item.get("datePublished")), title=clean(data.get("name") or data.get("headline")),
-        source="claimreview")
+        source="claimreview", language=_language(data.get("inLanguage")))
+
+
+def _language(value: object) -> str | None:
+    """schema.org inLanguage: a language code ("en", "hi-IN"), or a Language with a name and
+    an alternateName (the code)."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("alternateName") or value.get("name")
+    return clean(value)
 
 
 def _name(value: object) -> str | None:

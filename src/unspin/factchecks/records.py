@@ -22,6 +22,13 @@ class FactCheck:
     title: str | None = None
     source: str = ""  # the importer: claimreview, liar, checkthat, sharethefacts
     source_id: str | None = None
+    language: str | None = None  # as the record declares it (ClaimReview inLanguage); not stored
+
+    @property
+    def english(self) -> bool:
+        """English, or not declared: the matcher's embedding model reads English only."""
+        code = (self.language or "en").strip().lower()
+        return code in ("english", "eng") or code == "en" or code.startswith(("en-", "en_"))
 
     @property
     def key(self) -> str:
@@ -30,7 +37,9 @@ class FactCheck:
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
 
     def to_row(self) -> dict:
-        return {"id": self.key, **asdict(self)}
+        row = {"id": self.key, **asdict(self)}
+        del row["language"]
+        return row
 
 
 @dataclass

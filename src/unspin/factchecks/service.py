@@ -11,9 +11,11 @@ from .store import FactCheckStore, ImportReport, default_store_path
 
 
 def import_files(paths: list[Path], store_path: Path | None = None, fmt: str | None = None,
-                 progress: Callable[[Path | None, ImportReport], None] | None = None) -> ImportReport:
+                 progress: Callable[[Path | None, ImportReport], None] | None = None,
+                 all_languages: bool = False) -> ImportReport:
     """Import every file into the store; ``progress(path, report so far)`` after each batch, and
-    ``progress(None, total)`` before the matching index is built."""
+    ``progress(None, total)`` before the matching index is built. Records declared in another
+    language than English are left out unless ``all_languages``."""
     from ..analyzers.models import sentence_encoder
 
     encoder = sentence_encoder()
@@ -22,11 +24,12 @@ def import_files(paths: list[Path], store_path: Path | None = None, fmt: str | N
         for path in paths:
             if not path.is_file():
                 raise InputError("no such file", str(path))
-            report = store.add(read_file(path, fmt), encoder,
+            report = store.add(read_file(path, fmt), encoder, all_languages=all_languages,
                                progress=(lambda r, path=path: progress(path, r)) if progress else None)
             total.read += report.read
             total.added += report.added
             total.duplicates += report.duplicates
+            total.not_english += report.not_english
             total.problems += report.problems
     if total.added:
         if progress:

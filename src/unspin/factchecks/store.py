@@ -56,11 +56,14 @@ class ImportReport:
     read: int = 0
     added: int = 0
     duplicates: int = 0
+    not_english: int = 0  # declared in another language, and left out
     problems: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
+        other = (f", {self.not_english} left out as not English (--all-languages keeps them)"
+                 if self.not_english else "")
         return (f"read {self.read} records: {self.added} added, {self.duplicates} already in the store "
-                f"or repeated, {len(self.problems)} skipped as malformed")
+                f"or repeated{other}, {len(self.problems)} skipped as malformed")
 
 
 class FactCheckStore:
@@ -84,8 +87,9 @@ class FactCheckStore:
 
     # -- writing ------------------------------------------------------------------------------
     def add(self, items: Iterable[FactCheck | Problem], encoder, batch_size: int = 4096,
-            progress: Callable[[ImportReport], None] | None = None) -> ImportReport:
-        """Add new records (embedding their claims once); re-importing is a no-op.
+            progress: Callable[[ImportReport], None] | None = None, all_languages: bool = False) -> ImportReport:
+        """Add new records (embedding their claims once); re-importing is a no-op. Records declared
+        in a language other than English are left out (and counted) unless ``all_languages``.
 
         Each batch is written in one transaction together with a new store generation, so an
         import killed at any point leaves whole batches, and the matching index (keyed by the
@@ -97,6 +101,9 @@ class FactCheckStore:
                 report.problems.append(item)
                 continue
             report.read += 1
+            if not (all_languages or item.english):
+                report.not_english += 1
+                continue
             if item.key in batch:
                 report.duplicates += 1
                 continue
