@@ -259,13 +259,16 @@ def test_reranker_does_not_take_first_place_for_a_match():
 def test_claimreview_data_feed(tmp_path):
     # The bulk form of fact-check feeds (schema.org DataFeed): each DataFeedItem holds one
     # ClaimReview or a list of them in `item`; a broken element is reported, the rest imported.
+    # (The second names the fact-checker as its publisher, not its author.)
     review = {"@type": "ClaimReview", "claimReviewed": "Wind turbines cause cancer.",
               "reviewRating": {"@type": "Rating", "alternateName": "False"},
               "author": {"@type": "Organization", "name": "Feed Checkers"}, "url": "https://feed.example/wind"}
     feed = {"@context": "https://schema.org", "@type": "DataFeed",
             "dataFeedElement": [
                 {"@type": "DataFeedItem", "url": "https://feed.example/wind", "item": [review]},
-                {"@type": "DataFeedItem", "item": {**review, "claimReviewed": "Tap water cures the flu."}},
+                {"@type": "DataFeedItem", "item": {**{k: v for k, v in review.items() if k != "author"},
+                                                   "claimReviewed": "Tap water cures the flu.",
+                                                   "publisher": {"@type": "Organization", "name": "Feed Checkers"}}},
                 {"@type": "DataFeedItem", "dateCreated": "2024-01-01"},
                 {"@type": "DataFeedItem", "item": [{"@type": "ClaimReview", "claimReviewed": "No rating here."}]}]}
     path = tmp_path / "feed.json"

@@ -138,7 +138,9 @@ def _one_claimreview(data: dict, where: str) -> Item:
         return Problem(where, "ClaimReview has no reviewRating (alternateName, textualRating or ratingValue)")
     item = data.get("itemReviewed") if isinstance(data.get("itemReviewed"), dict) else {}
     return FactCheck(
-        claim=claim, verdict=verdict, publisher=_name(data.get("author")), url=web_url(data.get("url")),
+        # The fact-checker is the ClaimReview's author; some sites name it as the publisher only.
+        claim=claim, verdict=verdict, publisher=_name(data.get("author")) or _name(data.get("publisher")),
+        url=web_url(data.get("url")),
         date=iso_date(data.get("datePublished")), speaker=_name(item.get("author")),
         claim_date=iso_date(item.get("datePublished")), title=clean(data.get("name") or data.get("headline")),
         source="claimreview", language=_language(data.get("inLanguage")))
