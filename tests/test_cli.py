@@ -160,3 +160,17 @@ def test_a_wrong_unspin_models_is_a_setting_error_exit_2(article_file, tmp_path)
     assert result.stderr.decode().strip().splitlines() == [
         f"unspin: error: UNSPIN_MODELS={tmp_path / 'typo'} holds no model (expected folders such as "
         f"{tmp_path / 'typo'}/propaganda with a config.json, as `make train-fast` writes)"]
+
+
+def test_analyze_reads_the_pages_of_a_warc_archive(tmp_path):
+    from tests.test_scan import make_warc
+
+    warc = make_warc(tmp_path / "crawl.warc.gz")
+    result = run_cli("analyze", str(warc), "--fast", "--format", "json")
+    rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [r["document"]["url"] for r in rows] == ["https://news.example.com/a", "https://news.example.com/b"]
+    assert rows[0]["document"]["title"] == "Mayor opens new bridge"
+    # The page with no article text is one clear line and exit 2; the image is not a page at all.
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert "https://news.example.com/empty" in err and "x.png" not in err

@@ -79,7 +79,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--set", "settings", multiple=True, metavar="ANALYZER.OPTION=VALUE",
               help="An analyzer option, e.g. claims.match_top=5 (repeatable; see docs/analyzers.md).")
 def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_size, color, settings):
-    """Analyse articles: files (.txt .html .json .jsonl .csv .parquet, RSS/Atom feeds), folders, or - for stdin."""
+    """Analyse articles: files (.txt .html .json .jsonl .csv .parquet, RSS/Atom feeds, WARC archives), folders, or - for stdin."""
     from .ingest import Limits, read_inputs
     from .language import ENGLISH
     from .render import render
@@ -87,7 +87,7 @@ def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_siz
     limits = Limits.from_env(max_bytes)
     pipeline = make_pipeline(_names(only), _names(exclude) or (), fast, batch_size, parse_settings(settings))
     documents, failures = [], []
-    for item in read_inputs(paths, limits, title=title, allow_warc=False):
+    for item in read_inputs(paths, limits, title=title):
         if isinstance(item, InputError):
             failures.append(item)
             _error(str(item))

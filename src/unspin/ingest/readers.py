@@ -52,8 +52,8 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | str | InputErro
             yield InputError("no such file or folder", str(path))
 
 
-def read_inputs(paths: Iterable[str | Path], limits: Limits | None = None, title: str | None = None,
-                allow_warc: bool = True) -> Iterator[Document | InputError]:
+def read_inputs(paths: Iterable[str | Path], limits: Limits | None = None,
+                title: str | None = None) -> Iterator[Document | InputError]:
     """Yield a Document for each article found, or an InputError saying why one was skipped."""
     limits = limits or Limits.from_env()
     for item in expand_paths(paths):
@@ -62,7 +62,7 @@ def read_inputs(paths: Iterable[str | Path], limits: Limits | None = None, title
             continue
         where = "<stdin>" if item == "-" else str(item)
         try:
-            for found in _read_one(item, limits, title, allow_warc):
+            for found in _read_one(item, limits, title):
                 yield _within_limits(found, limits, where)
         except InputError as exc:
             yield exc if exc.where else InputError(exc.message, where)
@@ -81,8 +81,7 @@ def _within_limits(item: Document | InputError, limits: Limits, where: str) -> D
     return item
 
 
-def _read_one(item: Path | str, limits: Limits, title: str | None,
-              allow_warc: bool) -> Iterator[Document | InputError]:
+def _read_one(item: Path | str, limits: Limits, title: str | None) -> Iterator[Document | InputError]:
     if item == "-":
         data = sys.stdin.buffer.read(limits.max_bytes + 1)
         yield from _from_bytes(data, "<stdin>", "", limits, title)
@@ -90,8 +89,6 @@ def _read_one(item: Path | str, limits: Limits, title: str | None,
     path = item
     suffix = suffix_of(path)
     if suffix in WARC_SUFFIXES:
-        if not allow_warc:
-            raise InputError("WARC archives are read by 'unspin scan', not 'analyze'")
         from .warc import iter_warc
         yield from iter_warc(path, limits)
         return

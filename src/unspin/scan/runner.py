@@ -90,7 +90,7 @@ def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers
 
         def batches() -> Iterator[list[Document]]:
             batch: list[Document] = []
-            for item in read_inputs(inputs, limits or Limits.from_env(), allow_warc=True):
+            for item in read_inputs(inputs, limits or Limits.from_env()):
                 if isinstance(item, InputError):
                     fail(item.where or "?", item.message)
                     continue
