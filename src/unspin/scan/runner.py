@@ -1,8 +1,9 @@
 """The scan loop: read inputs, skip what the store has, analyse the rest on an engine, write.
 
 Reading and writing happen in this process (one writer); workers only analyse. A document's rows
-are written in one transaction with its batch, so killing the scan at any moment loses at most
-the batches in flight, and the next run picks them up again: every document ends up exactly once.
+are written in one transaction with its batch (and the batches that came in with it), so killing
+the scan at any moment loses at most the batches in flight or waiting to be written, and the next
+run picks them up again: every document ends up exactly once.
 """
 from __future__ import annotations
 
@@ -113,10 +114,13 @@ def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers
         errors: list[BaseException] = []
 
         def writer() -> None:
-            while (item := results.get()) is not None:
+            finished = False
+            while not finished and (item := results.get()) is not None:
+                # Results that come in close together are written together: a DuckDB transaction
+                # costs 15-30 ms whatever its size, which took the cores from the workers.
+                rows, failures, finished = _with_waiting(results, item)
                 if errors:
                     continue  # drain after a failure; the scan stops below
-                rows, failures = item
                 try:
                     added = store.write(rows, summary.run_id)
                     with lock:
@@ -155,6 +159,30 @@ def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers
     finally:
         store.close()
     return summary
+
+
+# The writer's transactions: up to this many documents, gathered for at most WRITE_WAIT seconds
+# between results. A --fast scan of the BBC corpus went from 66 transactions to 17, and ran 1-24 %
+# faster in 8 of 8 runs alternating with the previous code (docs/benchmarks.md). A full scan still
+# writes each batch as it comes (its batches are further apart than WRITE_WAIT).
+WRITE_AT_ONCE = 128
+WRITE_WAIT = 0.5
+
+
+def _with_waiting(results: queue.Queue, first: tuple) -> tuple[list[dict], list, bool]:
+    """``first`` and the results that follow it closely, up to WRITE_AT_ONCE documents:
+    (rows, failures, whether the end marker was among them)."""
+    rows, failures = list(first[0]), list(first[1])
+    while len(rows) < WRITE_AT_ONCE:
+        try:
+            item = results.get(timeout=WRITE_WAIT)
+        except queue.Empty:
+            break
+        if item is None:
+            return rows, failures, True
+        rows += item[0]
+        failures += item[1]
+    return rows, failures, False
 
 
 def _warm_shared_state() -> None:
