@@ -278,3 +278,26 @@ def test_report_counts_propaganda_inside_quotation_marks_apart(tmp_path):
         assert queries.loaded_terms_by_outlet(store) == {"Daily": [("thugs", 2, 1), ("disgrace", 1, 0)]}
         daily = queries.technique_rates_by_outlet(store)["outlets"]["Daily"]
         assert (daily["articles"], daily["spans"], daily["quoted"]) == (2, 3, 1)
+
+
+def test_the_writer_gathers_results_that_arrive_together():
+    import queue
+
+    from unspin.scan import runner
+
+    rows = lambda n, tag: [{"document": {"doc_id": f"{tag}{i}"}} for i in range(n)]  # noqa: E731
+    results: queue.Queue = queue.Queue()
+    for tag in "abc":
+        results.put((rows(50, tag), [(f"{tag}-bad", "x", "why")]))
+    results.put(None)
+    first = results.get()
+    # 50 + 50 + 50 reach WRITE_AT_ONCE (128) after the third: one transaction of 150 rows, the
+    # end marker still in the queue for the next round.
+    gathered, failures, finished = runner._with_waiting(results, first)
+    assert len(gathered) == 150 and [f[0] for f in failures] == ["a-bad", "b-bad", "c-bad"] and not finished
+    assert results.get() is None
+    # A result followed by the end marker: both taken, and the writer knows it is done.
+    results.put((rows(3, "d"), []))
+    results.put(None)
+    gathered, failures, finished = runner._with_waiting(results, results.get())
+    assert len(gathered) == 3 and finished
