@@ -301,3 +301,11 @@ def test_the_writer_gathers_results_that_arrive_together():
     results.put(None)
     gathered, failures, finished = runner._with_waiting(results, results.get())
     assert len(gathered) == 3 and finished
+
+
+def test_progress_bar_counts_the_files_of_a_folder(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", n=12)
+    result = run_cli("scan", str(corpus), "--store", str(tmp_path / "s.duckdb"), "--fast", "--workers", "1",
+                     "--progress", "bar")
+    assert result.returncode == 0
+    assert "12/12" in result.stderr.decode()  # the total comes from counting the folder's files

@@ -107,7 +107,7 @@ def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers
             if batch:
                 yield batch
 
-        reporter = _Progress(progress, _estimate(inputs))
+        reporter = _Progress(progress, inputs)
         # Writing happens on a thread of its own, so the DuckDB transaction of one batch overlaps
         # with waiting for the next; the queue is short, so memory stays flat.
         results: queue.Queue = queue.Queue(maxsize=4)
@@ -210,7 +210,7 @@ def _estimate(inputs: Sequence[str]) -> int | None:
 class _Progress:
     """A rich progress bar on a terminal, plain lines otherwise (``--progress plain``), or nothing."""
 
-    def __init__(self, mode: str, total: int | None):
+    def __init__(self, mode: str, inputs: Sequence[str]):
         self.mode = ("bar" if sys.stderr.isatty() else "none") if mode == "auto" else mode
         self.started = time.perf_counter()
         self.bar = None
@@ -229,7 +229,7 @@ class _Progress:
             self.bar = Progress(TextColumn("scan"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
                                 TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn(),
                                 TextColumn("ETA"), TimeRemainingColumn(), console=Console(stderr=True))
-            self.task = self.bar.add_task("scan", total=total, rate="0.0")
+            self.task = self.bar.add_task("scan", total=_estimate(inputs), rate="0.0")
             self.bar.start()
 
     def update(self, s: ScanSummary) -> None:
