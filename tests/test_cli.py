@@ -39,6 +39,11 @@ def test_one_bad_input_is_one_clear_line_and_exit_2(tmp_path):
     assert result.returncode == 2
     assert result.stdout == b""
     assert result.stderr.decode().splitlines() == [f"unspin: error: {empty}: empty input: nothing to analyse"]
+    # A web address is not a missing file: unspin never fetches, and says so.
+    web = run_cli("analyze", "https://news.example.com/story", "--fast")
+    assert web.returncode == 2
+    assert web.stderr.decode().startswith("unspin: error: https://news.example.com/story: a web address: unspin "
+                                          "reads files and never fetches anything")
 
 
 def test_batch_goes_on_past_failures_and_lists_them_at_the_end(tmp_path, article_file):

@@ -5,6 +5,7 @@ decode, then hand over to the reader of that format.
 """
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -48,8 +49,14 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | str | InputErro
             yield from found
         elif path.exists():
             yield path
+        elif _WEB_ADDRESS.match(str(raw)):
+            yield InputError("a web address: unspin reads files and never fetches anything; save the page "
+                             "(or a feed, or a WARC crawl) and give the file", str(raw))
         else:
             yield InputError("no such file or folder", str(path))
+
+
+_WEB_ADDRESS = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
 
 
 def read_inputs(paths: Iterable[str | Path], limits: Limits | None = None,
