@@ -52,7 +52,7 @@ def in_context_vectors(wanted: set[str]) -> dict[str, np.ndarray]:
 
 def main() -> None:
     sg2, _ = heads.babe_rows()
-    test = {k for k in heads.babe_split()["test"]}
+    test = set(heads.babe_split()["test"])
     rows = [r for r in sg2 if norm(r["text"]) in test]
     context = in_context_vectors({norm(r["text"]) for r in rows})
     rows = [r for r in rows if norm(r["text"]) in context]

@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from unspin.evaluation.match_tasks import clean_query, metrics, rank, read_claims, read_qrels, read_queries
-from unspin.factchecks.matcher import CANDIDATES, Features, with_margins
+from unspin.factchecks.matcher import CANDIDATES, Features, rerank, with_margins
 
 from . import splits
 
@@ -65,8 +65,7 @@ def without(rows: list[Features], gone: set[int]) -> list[Features]:
 def no_match_rate(reranker: dict, rows: list[list[Features]]) -> float:
     """Share of queries without a fact-check in the collection whose best candidate still scores
     >= 0.5 (a wrong "already checked")."""
-    w, b = np.asarray(reranker["weights"]), reranker["bias"]
-    tops = [max(1 / (1 + np.exp(-(np.array(f.vector()[:len(w)]) @ w + b))) for f in r) for r in rows if r]
+    tops = [rerank(reranker, r).max() for r in rows if r]
     return float(np.mean(np.array(tops) >= 0.5))
 
 

@@ -33,6 +33,8 @@ def fit(name: str, texts: list[str], vectors: np.ndarray | None, y: np.ndarray, 
     parts, dev_parts, spec_blocks = [], [], []
     for block in blocks:
         if block == "lexicon":
+            if lexicon is None:
+                raise ValueError("a lexicon block needs `lexicon`: training texts -> {word: [marked, holding]}")
             words = lexicon(texts)
             parts.append(csr_matrix(_out_of_fold_lexicon(lexicon, texts)))
             if dev_texts is not None:

@@ -167,11 +167,16 @@ class Matcher:
             return np.maximum(0.0, np.array([f.cosine for f in rows], dtype=np.float64))
         if mode == "lexical":
             return np.array([f.bm25 for f in rows], dtype=np.float64)
-        if not rows:
-            return np.zeros(0)
-        weights = np.asarray(self.reranker["weights"])  # a 4-weight re-ranker (before margins) reads 4 features
-        z = np.array([f.vector()[:len(weights)] for f in rows]) @ weights + self.reranker["bias"]
-        return 1.0 / (1.0 + np.exp(-z))
+        return rerank(self.reranker, rows)
+
+
+def rerank(reranker: dict, rows: list[Features]) -> np.ndarray:
+    """The re-ranker's probability for each candidate (what the user sees as ``similarity``)."""
+    if not rows:
+        return np.zeros(0)
+    weights = np.asarray(reranker["weights"])  # a 4-weight re-ranker (before margins) reads 4 features
+    z = np.array([f.vector()[:len(weights)] for f in rows]) @ weights + reranker["bias"]
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def with_margins(rows: list[Features]) -> list[Features]:

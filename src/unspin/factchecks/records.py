@@ -28,7 +28,7 @@ class FactCheck:
     def english(self) -> bool:
         """English, or not declared: the matcher's embedding model reads English only."""
         code = (self.language or "en").strip().lower()
-        return code in ("english", "eng") or code == "en" or code.startswith(("en-", "en_"))
+        return code in ("en", "eng", "english") or code.startswith(("en-", "en_"))
 
     @property
     def key(self) -> str:
