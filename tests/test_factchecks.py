@@ -1,5 +1,6 @@
 """The fact-check store on a real DuckDB file: importers (good and bad records), idempotent
 re-import, hybrid search, stats, and the CLI."""
+import gzip
 import json
 
 import numpy as np
@@ -301,3 +302,53 @@ def test_fact_checks_in_another_language_are_left_out_unless_asked(tmp_path):
     assert "2 left out as not English (--all-languages keeps them)" in report.summary()
     result = run_cli("factchecks", "import", str(path), "--all-languages", "--store", str(tmp_path / "all.duckdb"))
     assert "read 4 records: 4 added," in result.stderr.decode()
+
+
+def _review(n: int, language: str | None = None) -> dict:
+    review = {"@type": "ClaimReview", "claimReviewed": f"Claim number {n} about wind turbines.",
+              "reviewRating": {"@type": "Rating", "alternateName": "False"},
+              "author": {"@type": "Organization", "name": "Feed Checkers"}, "url": f"https://feed.example/{n}"}
+    return {**review, "inLanguage": language} if language else review
+
+
+def test_a_feed_is_read_as_a_stream(tmp_path):
+    # A feed is read element by element: a one-line feed larger than the 1 MiB that format
+    # detection looks at is still told apart, and a feed cut off half-way keeps what came before
+    # the break (reading it whole would lose everything) and reports the break.
+    elements = [{"@type": "DataFeedItem", "item": _review(n)} for n in range(6000)]
+    feed = json.dumps({"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": elements})
+    path = tmp_path / "feed.json"
+    path.write_bytes(b"\xef\xbb\xbf" + feed.encode())  # with a byte-order mark, as some exports have
+    assert path.stat().st_size > 1 << 20
+    assert detect_format(path) == "claimreview"
+    assert sum(isinstance(i, FactCheck) for i in read_file(path)) == 6000
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(gzip.compress(feed[:feed.index("Claim number 3000 ")].encode()))
+    items = list(read_file(cut))
+    assert sum(isinstance(i, FactCheck) for i in items) == 3000
+    assert [str(i) for i in items if isinstance(i, Problem)] == [f"{cut}: invalid JSON: parse error: premature EOF"]
+    top_level = tmp_path / "array.json"
+    top_level.write_text(json.dumps([_review(1), "a string", _review(2)], indent=2))
+    assert [str(i) for i in read_file(top_level) if isinstance(i, Problem)] == \
+        [f"{top_level}[1]: expected a ClaimReview object, got str"]
+
+
+def test_declared_language_is_stored_and_counted(tmp_path):
+    import duckdb
+
+    # A store made before languages were kept gains the column at its next import.
+    old = tmp_path / "old.duckdb"
+    with duckdb.connect(str(old)) as con:
+        con.execute("CREATE TABLE factchecks (id VARCHAR PRIMARY KEY, claim VARCHAR NOT NULL, verdict VARCHAR, "
+                    "publisher VARCHAR, url VARCHAR, date VARCHAR, speaker VARCHAR, claim_date VARCHAR, "
+                    "title VARCHAR, source VARCHAR, source_id VARCHAR, "
+                    "imported_at TIMESTAMP DEFAULT current_timestamp, embedding FLOAT[384])")
+    with FactCheckStore(old, read_only=True) as store:
+        assert store.stats()["languages"] == {}
+    path = tmp_path / "reviews.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in (_review(1, "en-GB"), _review(2), _review(3, "EN"))))
+    assert import_files([path], old).added == 3
+    with FactCheckStore(old, read_only=True) as store:
+        assert store.stats()["languages"] == {"en": 1, "en-gb": 1, "(not declared)": 1}
+    result = run_cli("factchecks", "stats", "--store", str(old))
+    assert "declared languages: (not declared) 1, en 1, en-gb 1" in result.stdout.decode()

@@ -91,8 +91,10 @@ def stats(fmt: str, store: Path | None) -> None:
     click.echo(f"{data['records']} fact-checks in {data['path']} (generation {data['generation']})")
     if data["dates"]["first"]:
         click.echo(f"published {data['dates']['first']} to {data['dates']['last']}")
-    for title, key in (("publishers", "publishers"), ("verdicts", "verdicts"), ("imported from", "sources")):
-        click.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in list(data[key].items())[:12]))
+    for title, key in (("publishers", "publishers"), ("verdicts", "verdicts"), ("imported from", "sources"),
+                       ("declared languages", "languages")):
+        if data[key]:
+            click.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in list(data[key].items())[:12]))
 
 
 class _ImportProgress:

@@ -6,20 +6,20 @@ is reported and skipped, never fatal for the rest of the file.
 from __future__ import annotations
 
 import csv
-import gzip
 import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 from ..errors import InputError
-from .records import FactCheck, Problem, clean, iso_date
+from .claimreview import open_binary, open_text, read_claimreview
+from .records import FactCheck, Problem, clean, iso_date, web_url
 
 Item = FactCheck | Problem
 FORMATS = ("claimreview", "liar", "checkthat", "sharethefacts")
 csv.field_size_limit(sys.maxsize)
+_CLAIMREVIEW_KEYS = {"@type", "claimReviewed", "@graph", "@context", "dataFeedElement"}
 
 
 def detect_format(path: Path) -> str:
@@ -29,14 +29,13 @@ def detect_format(path: Path) -> str:
         return "claimreview"
     if name.endswith(".tsv"):
         return "liar"
-    first = _first_json(path)
-    if isinstance(first, dict):
-        if "@type" in first or "claimReviewed" in first or "@graph" in first or "@context" in first:
-            return "claimreview"
-        if "vclaim" in first:
-            return "checkthat"
-        if "statement" in first and "organization_id" in first:
-            return "sharethefacts"
+    keys = _first_keys(path)
+    if keys & _CLAIMREVIEW_KEYS:
+        return "claimreview"
+    if "vclaim" in keys:
+        return "checkthat"
+    if {"statement", "organization_id"} <= keys:
+        return "sharethefacts"
     raise InputError("cannot tell the format of this file; use --format "
                      f"({', '.join(FORMATS)})", str(path))
 
@@ -52,143 +51,6 @@ def read_file(path: Path, fmt: str | None = None) -> Iterator[Item]:
     if fmt == "sharethefacts":
         return read_sharethefacts(path)
     raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}", str(path))
-
-
-# -- ClaimReview --------------------------------------------------------------------------------
-def read_claimreview(path: Path) -> Iterator[Item]:
-    """schema.org ClaimReview: a single object, an array, an @graph, a DataFeed of them (the bulk
-    form fact-check feeds are published in), JSON Lines, or the JSON-LD blocks of an HTML
-    fact-check page."""
-    where = str(path)
-    if path.name.lower().endswith((".html", ".htm")):
-        blocks = _ld_json_blocks(_read_text(path))
-        for n, block in enumerate(blocks, 1):
-            try:
-                yield from _claimreviews(json.loads(block), f"{where}#ld{n}")
-            except json.JSONDecodeError as exc:
-                yield Problem(f"{where}#ld{n}", f"invalid JSON-LD: {exc.msg}")
-        return
-    text = _read_text(path)
-    try:
-        yield from _claimreviews(json.loads(text), where)
-        return
-    except json.JSONDecodeError:
-        pass
-    for n, line in enumerate(text.splitlines(), 1):  # JSON Lines
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Problem(f"{where}:{n}", f"invalid JSON: {exc.msg}")
-            continue
-        yield from _claimreviews(data, f"{where}:{n}")
-
-
-def _claimreviews(data: object, where: str, in_graph: bool = False) -> Iterator[Item]:
-    if isinstance(data, list):
-        for i, item in enumerate(data):
-            yield from _claimreviews(item, f"{where}[{i}]", in_graph)
-        return
-    if not isinstance(data, dict):
-        yield Problem(where, f"expected a ClaimReview object, got {type(data).__name__}")
-        return
-    if "@graph" in data:
-        yield from _claimreviews(data["@graph"], f"{where}@graph", in_graph=True)
-        return
-    if "dataFeedElement" in data:  # a schema.org DataFeed, as fact-check feeds are published in bulk
-        yield from _feed_items(data["dataFeedElement"], f"{where}.dataFeedElement")
-        return
-    types = data.get("@type")
-    types = types if isinstance(types, list) else [types]
-    if "ClaimReview" not in types and "claimReviewed" not in data:
-        if not in_graph:  # a page's @graph holds other nodes too (WebPage, Organization ...)
-            yield Problem(where, f"not a ClaimReview (@type is {data.get('@type')!r})")
-        return
-    yield _one_claimreview(data, where)
-
-
-def _feed_items(elements: object, where: str) -> Iterator[Item]:
-    """The ClaimReviews of a DataFeed: each DataFeedItem holds one or a list of them in ``item``
-    (an element that is itself a ClaimReview is taken as it is)."""
-    for i, element in enumerate(elements if isinstance(elements, list) else [elements]):
-        here = f"{where}[{i}]"
-        if isinstance(element, dict) and "item" in element:
-            yield from _claimreviews(element["item"], f"{here}.item")
-        elif isinstance(element, dict) and ("claimReviewed" in element or element.get("@type") == "ClaimReview"):
-            yield _one_claimreview(element, here)
-        else:
-            yield Problem(here, "DataFeed element without an item")
-
-
-def _one_claimreview(data: dict, where: str) -> Item:
-    claim = clean(data.get("claimReviewed"))
-    if not claim or not isinstance(data.get("claimReviewed"), str):
-        return Problem(where, "ClaimReview has no claimReviewed text")
-    rating = data.get("reviewRating")
-    if isinstance(rating, list):
-        rating = rating[0] if rating else None
-    verdict = None
-    if isinstance(rating, dict):
-        verdict = clean(rating.get("alternateName")) or clean(rating.get("textualRating"))
-        if not verdict and rating.get("ratingValue") not in (None, ""):
-            best = rating.get("bestRating")
-            verdict = f"{rating['ratingValue']}/{best}" if best not in (None, "") else str(rating["ratingValue"])
-    if not verdict:
-        return Problem(where, "ClaimReview has no reviewRating (alternateName, textualRating or ratingValue)")
-    item = data.get("itemReviewed") if isinstance(data.get("itemReviewed"), dict) else {}
-    return FactCheck(
-        # The fact-checker is the ClaimReview's author; some sites name it as the publisher only.
-        claim=claim, verdict=verdict, publisher=_name(data.get("author")) or _name(data.get("publisher")),
-        url=web_url(data.get("url")),
-        date=iso_date(data.get("datePublished")), speaker=_name(item.get("author")),
-        claim_date=iso_date(item.get("datePublished")), title=clean(data.get("name") or data.get("headline")),
-        source="claimreview", language=_language(data.get("inLanguage")))
-
-
-def _language(value: object) -> str | None:
-    """schema.org inLanguage: a language code ("en", "hi-IN"), or a Language with a name and
-    an alternateName (the code)."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("alternateName") or value.get("name")
-    return clean(value)
-
-
-def _name(value: object) -> str | None:
-    if isinstance(value, list):
-        names = [n for n in (_name(v) for v in value) if n]
-        return ", ".join(names) or None
-    if isinstance(value, dict):
-        return clean(value.get("name"))
-    return clean(value) if isinstance(value, str) else None
-
-
-class _LdJson(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.blocks: list[str] = []
-        self._inside = False
-
-    def handle_starttag(self, tag, attrs):
-        self._inside = tag == "script" and dict(attrs).get("type", "").lower() == "application/ld+json"
-        if self._inside:
-            self.blocks.append("")
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._inside = False
-
-    def handle_data(self, data):
-        if self._inside:
-            self.blocks[-1] += data
-
-
-def _ld_json_blocks(html: str) -> list[str]:
-    parser = _LdJson()
-    parser.feed(html)
-    return [b for b in parser.blocks if b.strip()]
 
 
 # -- LIAR -----------------------------------------------------------------------------------------
@@ -289,25 +151,8 @@ def read_sharethefacts(path: Path) -> Iterator[Item]:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def web_url(value: object) -> str | None:
-    """Keep http(s) links only: a fact-check URL is shown as a link, so javascript: never gets in."""
-    url = clean(value)
-    return url if url and url.lower().startswith(("http://", "https://")) else None
-
-
-
-def _read_text(path: Path) -> str:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    try:
-        with opener(path, "rt", encoding="utf-8-sig") as handle:
-            return handle.read()
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", str(path)) from None
-
-
 def _jsonl(path: Path) -> Iterable[tuple[int, dict | Problem]]:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8-sig") as handle:
+    with open_text(path) as handle:
         for n, line in enumerate(handle, 1):
             if not line.strip():
                 continue
@@ -319,21 +164,22 @@ def _jsonl(path: Path) -> Iterable[tuple[int, dict | Problem]]:
             yield n, record if isinstance(record, dict) else Problem(f"{path}:{n}", "expected a JSON object")
 
 
-def _first_json(path: Path) -> object:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
+def _first_keys(path: Path) -> set[str]:
+    """The keys of the first JSON object (the document, or its first element or line), read as a
+    stream and no further than a ClaimReview sign, so that telling a feed of several hundred MB
+    apart reads only its start."""
+    import ijson
+
+    keys: set[str] = set()
     try:
-        with opener(path, "rt", encoding="utf-8-sig") as handle:
-            head = handle.read(1 << 20)
-    except (OSError, UnicodeDecodeError):
-        return None
-    try:
-        data = json.loads(head)
-    except json.JSONDecodeError:
-        line = head.split("\n", 1)[0]
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError:
-            return None
-    if isinstance(data, list):
-        return data[0] if data else None
-    return data
+        with open_binary(path) as handle:
+            for prefix, event, value in ijson.parse(handle):
+                if event == "map_key" and prefix in ("", "item"):
+                    keys.add(value)
+                    if value in _CLAIMREVIEW_KEYS:
+                        break
+                elif event == "end_map" and prefix in ("", "item"):
+                    break
+    except (ijson.JSONError, OSError, UnicodeDecodeError):
+        pass
+    return keys

@@ -22,7 +22,7 @@ class FactCheck:
     title: str | None = None
     source: str = ""  # the importer: claimreview, liar, checkthat, sharethefacts
     source_id: str | None = None
-    language: str | None = None  # as the record declares it (ClaimReview inLanguage); not stored
+    language: str | None = None  # as the record declares it (ClaimReview inLanguage)
 
     @property
     def english(self) -> bool:
@@ -37,9 +37,7 @@ class FactCheck:
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
 
     def to_row(self) -> dict:
-        row = {"id": self.key, **asdict(self)}
-        del row["language"]
-        return row
+        return {"id": self.key, **asdict(self)}
 
 
 @dataclass
@@ -55,6 +53,12 @@ class Problem:
 
 def normalize_claim(text: str) -> str:
     return _EDGE_PUNCT.sub("", _SPACE.sub(" ", text.lower())).strip()
+
+
+def web_url(value: object) -> str | None:
+    """Keep http(s) links only: a fact-check URL is shown as a link, so javascript: never gets in."""
+    url = clean(value)
+    return url if url and url.lower().startswith(("http://", "https://")) else None
 
 
 def clean(value: object) -> str | None:

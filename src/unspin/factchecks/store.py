@@ -32,13 +32,16 @@ CREATE TABLE IF NOT EXISTS factchecks (
     title VARCHAR,
     source VARCHAR,                  -- importer: claimreview | liar | checkthat | sharethefacts
     source_id VARCHAR,
+    language VARCHAR,                -- as the record declares it (ClaimReview inLanguage), else NULL
     imported_at TIMESTAMP DEFAULT current_timestamp,
     embedding FLOAT[384]
 );
 CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+ALTER TABLE factchecks ADD COLUMN IF NOT EXISTS language VARCHAR;  -- stores made before it was kept
 """
 COLUMNS = ("id", "claim", "verdict", "publisher", "url", "date", "speaker", "claim_date", "title",
            "source", "source_id")
+STORED = (*COLUMNS, "language")  # what an import writes; matching reads COLUMNS
 
 
 def default_store_path() -> Path:
@@ -62,7 +65,7 @@ class ImportReport:
     def summary(self) -> str:
         other = (f", {self.not_english} left out as not English (--all-languages keeps them)"
                  if self.not_english else "")
-        return (f"read {self.read} records: {self.added} added, {self.duplicates} already in the store "
+        return (f"read {self.read} record{'' if self.read == 1 else 's'}: {self.added} added, {self.duplicates} already in the store "
                 f"or repeated{other}, {len(self.problems)} skipped as malformed")
 
 
@@ -134,13 +137,13 @@ class FactCheckStore:
             return
         vectors = encoder.encode([fc.claim for fc in new]).astype(np.float32)
         rows = [fc.to_row() for fc in new]
-        columns = {c: [r[c] for r in rows] for c in COLUMNS}
+        columns = {c: [r[c] for r in rows] for c in STORED}
         columns["embedding"] = pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), vectors.shape[1])
         self.con.register("incoming", pa.table(columns))
         try:
             self.con.execute("BEGIN TRANSACTION")
-            self.con.execute(f"INSERT INTO factchecks ({', '.join(COLUMNS)}, embedding) "
-                             f"SELECT {', '.join(COLUMNS)}, embedding FROM incoming")
+            self.con.execute(f"INSERT INTO factchecks ({', '.join(STORED)}, embedding) "
+                             f"SELECT {', '.join(STORED)}, embedding FROM incoming")
             self._bump_generation()
             self.con.execute("COMMIT")
         except BaseException:
@@ -180,7 +183,17 @@ class FactCheckStore:
                                 ).fetchone()
         return {"path": str(self.path), "records": total, "generation": self.generation(),
                 "publishers": dict(by_publisher), "verdicts": dict(by_verdict), "sources": dict(by_source),
-                "dates": {"first": span[0], "last": span[1]}}
+                "languages": self._languages(), "dates": {"first": span[0], "last": span[1]}}
+
+    def _languages(self) -> dict[str, int]:
+        """Records by declared language; a store made before languages were kept (opened read-only,
+        so not migrated) has none to tell."""
+        has_column = self.con.execute("SELECT count(*) FROM information_schema.columns "
+                                      "WHERE table_name = 'factchecks' AND column_name = 'language'").fetchone()[0]
+        if not has_column:
+            return {}
+        return dict(self.con.execute("SELECT coalesce(lower(language), '(not declared)'), count(*) FROM factchecks "
+                                     "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
 
     def records(self, ids: list[str] | None = None) -> list[dict]:
         """Rows in rowid order (all of them, or the given ids)."""
