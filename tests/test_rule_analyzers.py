@@ -106,6 +106,18 @@ def test_headline_cues_only_look_at_the_title():
     ("The chairman of the Taxpayers League, Mark Ellison, said the group would sue.", "Mark Ellison", "said",
      "Mark Ellison, said"),
     ('"It works," eBay\'s David Stern told the BBC.', "eBay's David Stern", "told", "eBay's David Stern told"),
+    # Plural subjects and the base form of the verb; role nouns beyond officials and spokesmen.
+    ("Scottish ministers insist they will have the final say.", "Scottish ministers", "insist",
+     "Scottish ministers insist"),
+    ("But opposition parties say that will not happen.", "opposition parties", "say", "opposition parties say"),
+    ("In his Budget statement, the chancellor said jobs had been cut.", "the chancellor", "said",
+     "the chancellor said"),
+    ("When ministers announced the plan, it drew criticism.", "ministers", "announced", "ministers announced"),
+    # An appositive that starts with a role: the name before it is the speaker, not who was told.
+    ("Lord Currie, chairman of the regulator Ofcom, told the panel that audiences come first.", "Lord Currie",
+     "told", "Lord Currie, chairman of the regulator Ofcom, told"),
+    ("The deal is off, say the Lib Dems.", "the Lib Dems", "say", "say the Lib Dems"),
+    ("The industry is shrinking, a report claims.", "a report", "claims", "a report claims"),
 ])
 def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     found = find_attributions(sentence)
@@ -123,6 +135,11 @@ def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     "She co-hosts a ESPN show called SC6.",
     "It is one of the lowest among ex-Soviet states.",
     "It is the greatest TV show of all time.",
+    "The claims of the minister were false.",
+    "Henson stakes early Lions claim",
+    "I'll admit it will be fairly awesome.",
+    # The subject of a belief verb after a comma is not its source ("believe" never inverts).
+    "The Tories, backed by forecasters, believe Mr Brown will raise taxes.",
 ])
 def test_attribution_leaves_unsourced_statements_alone(sentence):
     assert find_attributions(sentence) == []

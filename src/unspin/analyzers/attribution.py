@@ -12,34 +12,48 @@ from collections.abc import Sequence
 from ..analysis import Analysis, Attribution
 from .base import Analyzer, register
 
-_VERBS = (r"said|says|say|told|tells|reported|reports|stated|states|claimed|claims|announced|announces|"
-          r"argued|argues|added|adds|wrote|writes|explained|explains|noted|notes|confirmed|confirms|"
-          r"insisted|insists|warned|warns|tweeted|tweets|posted|testified|alleged|alleges|acknowledged|"
-          r"admitted|admits|declared|declares|estimated|estimates|predicted|predicts|suggested|suggests|"
-          r"revealed|reveals|disclosed|concluded|concludes|found|finds|showed|shows|show|believes|denied|"
-          r"denies|maintained|maintains|asserted|asserts|contended|countered|recalled|observed|stressed|"
-          r"stresses|emphasized|emphasised|pointed\s+out|told\s+reporters|wrote\s+on\s+\w+|"
-          r"said\s+in\s+a\s+statement|according")
+_VERBS = (r"said|says|say|told|tells|reported|reports|stated|states|claimed|claims|claim|announced|announces|"
+          r"argued|argues|argue|added|adds|wrote|writes|explained|explains|explain|noted|notes|confirmed|confirms|"
+          r"confirm|insisted|insists|insist|warned|warns|warn|tweeted|tweets|posted|testified|alleged|alleges|"
+          r"allege|acknowledged|acknowledges|acknowledge|admitted|admits|admit|declared|declares|estimated|"
+          r"estimates|estimate|predicted|predicts|predict|suggested|suggests|suggest|revealed|reveals|reveal|"
+          r"disclosed|concluded|concludes|conclude|found|finds|showed|shows|show|believes|believe|denied|denies|"
+          r"deny|maintained|maintains|maintain|asserted|asserts|contended|contends|contend|countered|recalled|"
+          r"observed|stressed|stresses|stress|emphasized|emphasised|conceded|concedes|concede|pointed\s+out|"
+          r"told\s+reporters|wrote\s+on\s+\w+|said\s+in\s+a\s+statement|according")
 # Longest alternatives first, so "told reporters" wins over "told".
 _CUE = re.compile(r"\b(?:" + "|".join(sorted(_VERBS.split("|"), key=len, reverse=True)) + r")\b")
-_ROLE = (r"(?:officials?|spokes(?:man|woman|person)|experts?|analysts?|researchers?|scientists?|"
-         r"authority|authorities|sources?|witnesses|residents|investigators|prosecutors|lawyers?|attorneys?|critics|"
-         r"police|officers?|agency|department|ministry|government|report|study|survey|poll|statement|"
-         r"company|firm|group|campaign|administration|court|judge|senator|lawmakers?|leaders?|"
-         r"organi[sz]ation|doctors?|economists?|observers|activists|protesters|supporters|opponents|"
-         r"aides?|advisers?|advisors?|chief|head|director|minister|president|secretary|governor|mayor|"
-         r"commissioner|chairman|chairwoman|representative|ambassador|diplomat|executive|manager|"
-         r"official|data|figures|statistics|website|newspaper|paper|outlet|network|broadcaster|"
-         r"daily|magazine|channel|memo|documents?|filing|letter|editorial|tweet|post|people|users?)")
+# Who can be said to say something, singular (a plural "s" or "es" is allowed after each).
+_ROLE_NOUNS = (
+    "official|spokesman|spokeswoman|spokesperson|expert|analyst|researcher|scientist|source|witness|resident|"
+    "investigator|prosecutor|lawyer|attorney|critic|police|officer|agency|department|ministry|government|report|"
+    "study|survey|poll|statement|company|firm|group|campaign|campaigner|administration|court|judge|senator|"
+    "lawmaker|leader|organisation|organization|doctor|economist|observer|activist|protester|supporter|opponent|"
+    "aide|adviser|advisor|chief|head|director|minister|president|secretary|governor|mayor|commissioner|chairman|"
+    "chairwoman|representative|ambassador|diplomat|executive|manager|data|figure|statistic|website|newspaper|"
+    "paper|outlet|network|broadcaster|daily|magazine|channel|memo|document|filing|letter|editorial|tweet|post|"
+    "people|user|chancellor|archbishop|bishop|singer|star|actor|actress|coach|boss|associate|colleague|insider|"
+    "member|author|commentator|banker|trader|union|council|councillor|councilor|board|panel|committee|"
+    "commission|inquiry|watchdog|regulator|bank|club|team|player|captain|owner|founder|partner|party|worker|"
+    "employee|staff|teacher|parent|voter|candidate|rival|industry|media|minutes|authority|spokesmen|"
+    "spokeswomen|chairmen")
+_IRREGULAR_PLURALS = "agencies|ministries|studies|companies|secretaries|dailies|inquiries|parties|industries|authorities"
+_ROLE = rf"(?:(?:{_IRREGULAR_PLURALS})\b|(?:{_ROLE_NOUNS})(?:e?s)?\b)"
 _NAME = (r"(?:[A-Z][\w'’.&-]*|[0-9]+)(?:(?:\s+(?:of|the|for|and|on|de|del|la|van|von|bin|al|el))*"
          r"\s+[A-Z][\w'’.&-]*){0,6}")
+# Up to two words between a determiner and the role noun ("senior administration officials",
+# "sources within the party"), but not a conjunction or relative word: "unity after reports
+# claimed", "a bill which critics claim" and "that the media reports" start the subject later.
+_MODIFIER = (r"\b(?!(?:after|before|as|when|whenever|which|that|who|whom|whose|where|while|because|if|since|"
+             r"until|than|unless|although|though|whether|and|but|or|so|nor|yet)\b)[\w-]+")
 _NP = (rf"(?:(?:the|a|an|one|two|three|several|many|some|other|two|his|her|their|its)\s+)?"
-       rf"(?:(?:{_NAME})(?:['’]s)?\s+)?(?:[\w-]+\s+){{0,2}}{_ROLE}(?:\s+{_NAME})?"
+       rf"(?:(?:{_NAME})(?:['’]s)?\s+)?(?:{_MODIFIER}\s+){{0,2}}{_ROLE}(?:\s+{_NAME})?"
        rf"|(?:(?:the|a|an)\s+)?{_NAME}"
        r"|\b(?:he|she|they|He|She|They|I|We|we)")
 _NP_AT_END = re.compile(rf"(?P<np>{_NP})\s*$")
 # "Mark Ellison, who chairs the League, said": the subject sits before an appositive clause.
-_APPOSITIVE = re.compile(rf"(?P<np>{_NAME}),\s+(?:who|which|a|an|the|its|his|her)\b[^,;]{{1,100}},\s*$")
+_APPOSITIVE = re.compile(rf"(?P<np>(?!\d+\b){_NAME}),\s+(?:(?:who|which|a|an|the|its|his|her)\b|"
+                         rf"(?:{_MODIFIER}\s+){{0,2}}{_ROLE})[^,;]{{0,100}},\s*$")
 # "The chairman of the League, Mark Ellison, said": a person's name between commas is the speaker
 # (two to four capitalised words; "…, Oxfordshire, said", "…, 45, wrote" or "…, MP for Hornsey,"
 # are appositives about a speaker named before them).
@@ -57,17 +71,29 @@ _DOCUMENT = re.compile(r"\b(?:[Aa]|[Aa]n|[Tt]he)\s+(?:new\s+|recent\s+|\d{4}\s+)
                        r"conducted\s+by|commissioned\s+by)\s+(?P<np>(?:the\s+)?" + _NAME + ")")
 _NOT_SOURCES = {"it", "this", "that", "there", "what", "which", "who", "the", "a", "an", "but", "and",
                 "so", "yet", "as", "if", "when", "while", "because", "one", "some", "many", "data",
-                "i", "we"}
-_LEADING_JUNK = re.compile(r"^(?:(?:But|And|So|Yet|Meanwhile|However|Still|Now|Then|Also|Instead|"
+                "i", "we", "i'll", "i'd", "i've", "i'm", "we'll", "we'd", "we've", "you", "others", "some people"}
+_LEADING_JUNK = re.compile(r"^(?:(?:(?:In|By|Since|Until|During)\s+(?:early\s+|late\s+)?\d{4}|When|While|After|Before|"
+                           r"As|Although|Though|Because|If|Once|Unless|But|And|So|Yet|Meanwhile|However|Still|Now|Then|Also|Instead|"
                            r"Moreover|Indeed|Separately|Later|Earlier|Here|There|Last|This|That|"
                            r"(?:In|On)\s+(?:a|an|the|his|her|its|their)\s+(?:(?:joint|written|brief|separate)\s+)?"
                            r"(?:statement|interview|tweet|post|letter|email|e-mail|memo|release|press\s+release))"
                            r"\b,?\s+)+")
 # Cue words that are also nouns: "her tweets", "Hill's tweets", "a ESPN show", "the claims".
-_NOUN_LIKE_CUES = {"tweets", "show", "shows", "claims", "reports", "states", "notes", "finds", "estimates"}
+_NOUN_LIKE_CUES = {"tweets", "show", "shows", "claims", "claim", "reports", "states", "notes", "finds", "estimates",
+                   "estimate", "stress", "stresses"}
+_NOUN_FOLLOWER = re.compile(r"\s+(?:is|are|was|were|have|has|had|will|would|could|can|may|might|should|must|"
+                            r"of|from|about|by|over)\b")
 _POSSESSIVE = re.compile(r"(?:['’]s|\b(?:his|her|their|its|my|our|your))\s*$", re.IGNORECASE)
 _INDEFINITE_NAME = re.compile(rf"^(?:[Aa]|[Aa]n)\s+{_NAME}$")
 _PRONOUNS = {"he", "she"}
+# Verbs that journalists put before their subject after a quotation or a comma ('..., said the
+# mayor'). Not "told" ('..., told the panel': the panel is who heard it), nor a plural or belief
+# verb ('..., believe Mr Brown will'). "say" is: '..., say the Lib Dems.'
+_INVERTING = {"said", "says", "say", "added", "adds", "wrote", "writes", "explained", "explains", "insisted", "insists",
+              "warned", "warns", "admitted", "admits", "stated", "claimed", "claims", "reported", "noted", "stressed",
+              "argued", "argues", "declared", "tweeted", "confirmed", "asserted", "countered", "recalled", "observed",
+              "conceded", "concedes", "acknowledged", "estimates", "estimated", "maintained", "predicted", "suggested",
+              "announced", "alleged", "emphasised", "emphasized", "said in a statement", "pointed out"}
 
 _EXPLAIN = {
     "according-to": "Attributed with \"according to\": the article names where this comes from.",
@@ -80,7 +106,7 @@ _SCORES = {"according-to": 0.9, "reported-speech": 0.85, "document": 0.85}
 @register
 class AttributionAnalyzer(Analyzer):
     name = "attribution"
-    version = "1.0.0"
+    version = "1.1.0"
     order = 30
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
@@ -133,7 +159,7 @@ def _subject_before(text: str, cue: re.Match) -> tuple[str, int, int] | None:
     # A name found inside a word belongs to the whole word: "vice-chairman David Dein", "eBay's".
     while np_start and not left[np_start - 1].isspace() and left[np_start - 1] not in "\"“‘'(":
         np_start -= 1
-    if _reads_as_noun(left, np_start, cue.group(0)):
+    if _reads_as_noun(left, np_start, cue.group(0), text[cue.end():]):
         return None
     source = _clean_source(text[np_start:m.end("np")])
     if not source:
@@ -141,12 +167,18 @@ def _subject_before(text: str, cue: re.Match) -> tuple[str, int, int] | None:
     return source, np_start, cue.end()
 
 
-def _reads_as_noun(left: str, np_start: int, cue: str) -> bool:
+def _reads_as_noun(left: str, np_start: int, cue: str, right: str = "") -> bool:
     """True where a cue word that is also a noun has a modifier, not a speaker, before it: a
     possessive ("her anti-Trump tweets", "Hill's tweets"), an indefinite article and a bare name
-    ("a ESPN show"), a lower-case compound ("ex-Soviet states"), or a name before "show"."""
+    ("a ESPN show"), a lower-case compound ("ex-Soviet states"), or a name before "show"; or a
+    verb or preposition after it ("the media reports were", "the claims of")."""
     if cue.lower() not in _NOUN_LIKE_CUES:
         return False
+    if _NOUN_FOLLOWER.match(right):
+        return True  # "the claims of", "the media reports were"
+    if cue.lower() in ("claim", "estimate", "stress", "show") and (
+            not right.strip(" \"”’'") or right.lstrip()[:1] in ",.;:!?)"):
+        return True  # a plural subject's verb has an object: "... early Lions claim." is a noun
     phrase = left[np_start:].strip()
     last = phrase.split()[-1] if phrase else ""
     # "show" as a verb wants a plural subject ("figures show"), not a name ("the greatest TV show").
@@ -158,7 +190,7 @@ def _reads_as_noun(left: str, np_start: int, cue: str) -> bool:
 def _subject_after(text: str, cue: re.Match) -> tuple[str, int, int] | None:
     # Inverted order only after a quote or comma: '..." said the spokesman.' / ', said Smith.'
     before = text[:cue.start()].rstrip()
-    if not before or before[-1] not in ",\"”'’":
+    if not before or before[-1] not in ",\"”'’" or _norm(cue.group(0)) not in _INVERTING:
         return None
     m = _NP_AT_START.match(text[cue.end():])
     if not m:
@@ -180,7 +212,7 @@ def _strip_final_period(np: str) -> str:
 
 def _clean_source(raw: str) -> str | None:
     source = _LEADING_JUNK.sub("", raw.strip()).strip(" '\"“”‘’-–—")
-    if not source or source.lower() in _NOT_SOURCES:
+    if not source or source.lower().replace("’", "'") in _NOT_SOURCES:
         return None
     if len(source) > 80:
         return None
