@@ -1,5 +1,6 @@
 """The shipped models (ONNX via onnxruntime, heads, matcher) on articles written here."""
 import json
+import re
 
 import pytest
 
@@ -108,6 +109,10 @@ def test_clickbait_head():
     news = pipe(parse_text("Central bank holds interest rate at 4.5 percent\n\nThe bank held rates."))
     assert bait.scores["clickbait"] > 0.9 and news.scores["clickbait"] < 0.1
     assert bait.spans_in("headline")  # the cues stay as evidence
+    # The words that push it up are quoted as the headline writes them, not as model tokens.
+    pushed = next(w for w in bait.evidence["clickbait"] if w.startswith("words that push it up"))
+    words = re.findall(r"“(.+?)”", pushed)
+    assert words and all(w in "You Won't Believe What This Dog Did Next" for w in words), pushed
 
 
 def test_bias_head_marks_sentences_and_words(analyses):

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from unspin.inference.text_classifier import TextClassifier, lexicon_features
+from unspin.inference.text_classifier import TextClassifier, as_written, lexicon_features
 
 
 def test_lexicon_features_worked_by_hand():
@@ -36,3 +36,10 @@ def test_a_spec_with_a_missing_coefficient_is_refused():
             "blocks": [{"type": "lexicon", "scale": 1.0, "words": {}}]}
     with pytest.raises(ValueError, match="4 coefficients for 5 features"):
         TextClassifier(spec)
+
+
+@pytest.mark.parametrize("term,written", [("don", "Don't"), ("won believe", "won't believe"), ("zero", "Zero-Sum"),
+                                          ("things only", "Things only"), ("absent", "absent")])
+def test_an_ngram_is_shown_as_the_text_writes_it(term, written):
+    text = "You won't believe why Things only get worse: Don't miss the Zero-Sum game"
+    assert as_written(text, term) == written

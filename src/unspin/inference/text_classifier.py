@@ -70,7 +70,8 @@ class TextClassifier:
         return 1.0 / (1.0 + np.exp(-(a * self.decision(texts, vectors) + b)))
 
     def top_terms(self, text: str, k: int = 3) -> list[str]:
-        """The n-grams of ``text`` that push the score up most (evidence for the user)."""
+        """The n-grams of ``text`` that push the score up most (evidence for the user), as the
+        text writes them ("Don't", not the model's token "don")."""
         found: dict[str, float] = {}
         for (kind, obj, _), start, _end in zip(self.blocks, self.offsets, self.offsets[1:]):
             if kind != "tfidf" or obj.analyzer != "word":
@@ -91,7 +92,16 @@ class TextClassifier:
                 chosen.append(term)
             if len(chosen) == k:
                 break
-        return chosen
+        return [as_written(text, term) for term in chosen]
+
+
+def as_written(text: str, term: str) -> str:
+    """The words of ``text`` an n-gram was made from: its case, its punctuation between words, and
+    the rest of a word the tokenizer cut at an apostrophe or hyphen; the n-gram itself if absent."""
+    # Between two words, a contraction the tokenizer dropped ("won't believe" is "won believe").
+    pattern = r"\b" + r"(?:['’]\w{1,2})?\W+".join(re.escape(w) for w in term.split()) + r"(?:[\w'’-]*\w)?"
+    m = re.search(pattern, text, re.IGNORECASE)
+    return m.group(0) if m else term
 
 
 LEXICON_WORD = re.compile(r"\w[\w'’-]*")
