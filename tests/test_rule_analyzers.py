@@ -161,6 +161,13 @@ def test_she_is_not_resolved_to_a_man_nor_he_to_a_woman():
         "Mr Blair", "She", "The BBC spokeswoman", "He", "Ana Ruiz", "Ana Ruiz"]
 
 
+def test_a_pronoun_resolved_to_a_person_tells_their_gender_for_later_ones():
+    # First names and surnames carry no gender here; "she said" resolved to Leeds does.
+    analysis = Pipeline(["attribution"])(parse_text(
+        "Title\n\nLeeds said the deal was off. She said it twice.\nLeeds said no more. He denied it.\n"))
+    assert [a.source for a in analysis.attributions] == ["Leeds", "Leeds", "Leeds", "He"]
+
+
 def test_he_or_she_is_not_resolved_to_an_organisation():
     analysis = Pipeline(["attribution"])(parse_text(
         "Title\n\nESPN said it accepted the apology. She said she regretted the tweets."))

@@ -112,10 +112,11 @@ class AttributionAnalyzer(Analyzer):
     def analyze(self, batch: Sequence[Analysis]) -> None:
         for analysis in batch:
             last_person: str | None = None
+            genders: dict[str, str] = {}  # what "he" or "she" has already told about a person
             for i, sentence in enumerate(analysis.sentences):
                 for attribution in find_attributions(analysis.sentence_text(i), sentence.start):
                     attribution.sentence = i
-                    last_person = _resolve_pronoun(attribution, last_person)
+                    last_person = _resolve_pronoun(attribution, last_person, genders)
                     analysis.attributions.append(attribution)
                     analysis.add_span(attribution.start, attribution.end, "attribution",
                                       attribution.kind, _SCORES[attribution.kind],
@@ -224,13 +225,16 @@ def _leading_junk_length(np: str) -> int:
     return m.end() if m else 0
 
 
-def _resolve_pronoun(attribution: Attribution, last_person: str | None) -> str | None:
+def _resolve_pronoun(attribution: Attribution, last_person: str | None, genders: dict[str, str]) -> str | None:
     """Resolve "he said" to the most recent named source, unless that source is marked as the other
-    gender ("she said" after "Mr Blair said"); return the new most recent person."""
+    gender, by a title or noun ("she said" after "Mr Blair said") or by a pronoun already resolved
+    to it ("he denied" after "Leeds said ... She said"); return the new most recent person."""
     source = attribution.source or ""
-    if source.lower() in _PRONOUNS:
-        if last_person and _gender(last_person) in (None, source.lower()):
+    pronoun = source.lower()
+    if pronoun in _PRONOUNS:
+        if last_person and (_gender(last_person) or genders.get(last_person)) in (None, pronoun):
             attribution.source = last_person
+            genders.setdefault(last_person, pronoun)
         return last_person
     if attribution.kind == "reported-speech" and _could_be_a_person(source):
         return source
