@@ -26,6 +26,9 @@ def spans(text: str, layer: str) -> list[tuple[str, str]]:
     ("Donate now to keep independent news alive.", "donate", "Donate now to keep independent news alive."),
     ("Do you support the new mayor's plan?", "poll", "Do you support the new mayor's plan?"),
     ("Take our poll at the bottom of the page.", "poll", "Take our poll at the bottom of the page."),
+    ("Share this alarming story with your friends below.", "share",
+     "Share this alarming story with your friends below."),
+    ("PLEASE SHARE THIS!", "share", "PLEASE SHARE THIS!"),
 ])
 def test_engagement_finds_calls_to_action(body, label, evidence):
     found = spans(f"Headline\n\nThe council met on Monday.\n{body}\n", "engagement")
@@ -46,6 +49,15 @@ def test_engagement_finds_leftover_share_widget_text():
     "Do you know where the nearest hospital is, the reporter asked the officer.",
     "The petition was signed by 20,000 residents last year.",
     "Readers commented on the story in large numbers.",
+    # "share this" that is not a call, and a call the article reports someone making.
+    "Most Americans share this goal, despite their disagreements.",
+    "The president pledged to donate $1 million to relief efforts.",
+    "The state would not make a contribution in the form of a subsidy.",
+    "They would then share it with each other.",
+    "“Please retweet if you think this hate should be banned,” the activist wrote.",
+    "He told the crowd: “Sign the petition to stop the new tax!”",
+    # A question put to the guest of an interview transcript.
+    "COLBERT: Putin does not like you. Do you think this was personal? CLINTON: I think it was about my role.",
 ])
 def test_engagement_ignores_reporting_about_the_same_words(body):
     assert spans(f"Headline\n\n{body}\n", "engagement") == []
