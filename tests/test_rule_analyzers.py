@@ -79,6 +79,18 @@ def test_headline_cues(title, label, evidence):
     assert (label, evidence) in found
 
 
+@pytest.mark.parametrize("title,body,shouted", [
+    # An acronym the article also writes in capitals; a word it writes in lower case is shouted.
+    ("IAAF launches fight against drugs", "The IAAF said its new tests would start in March.", []),
+    ("This is HUGE news for savers", "It is a huge change for people with savings.", ["HUGE"]),
+    ("Show over for MTV's The Osbournes", "The show ends after four series.", []),
+    ("Governor SLAMS plan", "The governor criticised the plan.", ["SLAMS"]),
+])
+def test_shouting_capitals_are_told_from_acronyms_by_the_article(title, body, shouted):
+    found = spans(f"{title}\n\n{body}", "headline")
+    assert [e for label, e in found if label == "shouting capitals"] == shouted
+
+
 @pytest.mark.parametrize("title", [
     "Senate passes infrastructure bill after months of talks",
     "NASA and FEMA sign disaster data agreement",

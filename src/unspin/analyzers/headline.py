@@ -50,7 +50,9 @@ RULES = [
     rule("exclamation", r"[!?]*![!?]*", 0.5, _EXCLAIM),
 ]
 
-_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’]{3,}\b")
+# A word in capitals ends on a capital: "MTV's" is "MTV", "DON'T" stays whole.
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’]*[A-Z]\b")
+_MIN_CAPS_LETTERS = 4
 # Capitalised words that are names, not shouting. A short list beats false alarms on news titles.
 _ACRONYMS = {
     "NASA", "NATO", "FIFA", "UEFA", "AIDS", "COVID", "OPEC", "ISIS", "UNICEF", "UNESCO", "NAACP", "NCAA",
@@ -67,7 +69,7 @@ _SHOUT_RULE = rule("shouting capitals", r"$^", 0.6, _SHOUT)
 @register
 class HeadlineAnalyzer(Analyzer):
     name = "headline"
-    version = "1.0.0"
+    version = "1.1.0"
     order = 10
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
@@ -75,14 +77,15 @@ class HeadlineAnalyzer(Analyzer):
             title = analysis.document.title
             if not title.strip():
                 continue
-            for hit in self.cues(title):
+            body = analysis.text[analysis.document.body_start:]
+            for hit in self.cues(title, body):
                 analysis.add_span(hit.start, hit.end, "headline", hit.rule.label, hit.rule.score,
                                   hit.rule.explanation)
 
-    def cues(self, title: str) -> list[Hit]:
+    def cues(self, title: str, body: str = "") -> list[Hit]:
         hits = find_hits(RULES, title)
         hits += self._question(title)
-        hits += self._shouting(title)
+        hits += self._shouting(title, body)
         # Different cues may share words ("DESTROYS" is loud and sensational); dedupe per label.
         by_label: dict[str, list[Hit]] = {}
         for hit in hits:
@@ -103,9 +106,24 @@ class HeadlineAnalyzer(Analyzer):
         return [Hit(start, len(stripped), rule("question headline", r"$^", 0.45, _QUESTION))]
 
     @staticmethod
-    def _shouting(title: str) -> list[Hit]:
-        words = [m for m in _CAPS_WORD.finditer(title) if m.group(0).strip("'’") not in _ACRONYMS]
+    def _shouting(title: str, body: str = "") -> list[Hit]:
         letters = [c for c in title if c.isalpha()]
         if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) > 12:
             return [Hit(0, len(title.rstrip()), _SHOUT_RULE)]  # a whole title in capitals
-        return [Hit(m.start(), m.end(), _SHOUT_RULE) for m in words]
+        return [Hit(m.start(), m.end(), _SHOUT_RULE) for m in _CAPS_WORD.finditer(title)
+                if _shouted(m.group(0), body)]
+
+
+def _shouted(word: str, body: str) -> bool:
+    """A word in capitals is shouted, not an acronym, when the article writes it in lower case
+    ("HUGE" in the title, "huge" in the body). One the article also writes in capitals ("IAAF",
+    "RFID") is an acronym, as are the known ones; with neither to go by, words of four letters are
+    taken as acronyms (most are: FARC, HSBC, UCLA) and longer ones as shouting."""
+    letters = re.sub(r"['’]", "", word)
+    if len(letters) < _MIN_CAPS_LETTERS or letters in _ACRONYMS:
+        return False
+    if re.search(rf"\b{re.escape(word.lower())}\b", body):
+        return True
+    if re.search(rf"\b{re.escape(word)}\b", body):
+        return False
+    return len(letters) > _MIN_CAPS_LETTERS
