@@ -261,3 +261,11 @@ def test_a_sentence_that_only_introduces_a_quotation_is_not_a_claim():
     # The quotations they introduce are claims, and take their speakers from them.
     assert [(c.text[:12], c.attribution.source) for c in analysis.claims] == [
         ('"Jemele Hill', "ESPN"), ('"The water r', "Mark Ellison")]
+
+
+def test_the_signature_of_an_embedded_tweet_is_not_a_claim():
+    # What extraction leaves of an embedded tweet: its text, then "— Name (@handle) Date".
+    text = ("Protest in Austin\n\nHundreds marched against the statue in Austin on Saturday, police said.\n"
+            "The statue must come down now, everyone.\n— Jane Roe (@janeroe) August 14, 2017\n")
+    analysis = Pipeline(["claims"])(parse_text(text))
+    assert analysis.claims and not any("@janeroe" in c.text for c in analysis.claims)

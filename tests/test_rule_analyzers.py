@@ -160,6 +160,7 @@ def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     "It is one of the lowest among ex-Soviet states.",
     "It is the greatest TV show of all time.",
     "The claims of the minister were false.",
+    "Delegates from 13 states gathered in a constitutional convention.",
     "Henson stakes early Lions claim",
     "I'll admit it will be fairly awesome.",
     # The subject of a belief verb after a comma is not its source ("believe" never inverts).

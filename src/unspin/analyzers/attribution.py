@@ -81,6 +81,8 @@ _LEADING_JUNK = re.compile(r"^(?:(?:(?:In|By|Since|Until|During)\s+(?:early\s+|l
 # Cue words that are also nouns: "her tweets", "Hill's tweets", "a ESPN show", "the claims".
 _NOUN_LIKE_CUES = {"tweets", "show", "shows", "claims", "claim", "reports", "states", "notes", "finds", "estimates",
                    "estimate", "stress", "stresses"}
+_COUNT = re.compile(r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|several|many|both|all",
+                    re.IGNORECASE)
 _NOUN_FOLLOWER = re.compile(r"\s+(?:is|are|was|were|have|has|had|will|would|could|can|may|might|should|must|"
                             r"of|from|about|by|over)\b")
 _POSSESSIVE = re.compile(r"(?:['’]s|\b(?:his|her|their|its|my|our|your))\s*$", re.IGNORECASE)
@@ -182,6 +184,8 @@ def _reads_as_noun(left: str, np_start: int, cue: str, right: str = "") -> bool:
         return True  # a plural subject's verb has an object: "... early Lions claim." is a noun
     phrase = left[np_start:].strip()
     last = phrase.split()[-1] if phrase else ""
+    if _COUNT.fullmatch(last):
+        return True  # "delegates from 13 states gathered", "two claims"
     # "show" as a verb wants a plural subject ("figures show"), not a name ("the greatest TV show").
     bare_name_show = cue.lower() == "show" and (last.isupper() or (np_start > 0 and last[:1].isupper()))
     return bool(_POSSESSIVE.search(phrase) or _POSSESSIVE.search(left[:np_start])

@@ -3,6 +3,7 @@ it comes from (or that nobody is named), and whether the local fact-check store 
 ruling on it."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -48,7 +49,7 @@ class ClaimsAnalyzer(Analyzer):
             if analysis.sentence_vectors is None:
                 continue
             idx = [i for i, s in enumerate(analysis.sentences)
-                   if len(analysis.sentence_text(i).split()) >= MIN_WORDS and not _introduces_quote(analysis, i)]
+                   if _words(analysis.sentence_text(i)) >= MIN_WORDS and not _introduces_quote(analysis, i)]
             if not idx:
                 continue
             texts = [analysis.sentence_text(i) for i in idx]
@@ -110,6 +111,15 @@ def attribution_for(analysis: Analysis, sentence: int) -> Attribution | None:
         if q.start <= s.start and s.end <= q.end + 1 and q.attribution is not None:  # may end on the mark
             return q.attribution
     return here[0] if here else None
+
+
+# The signature of an embedded tweet, as extraction leaves it: "— Name (@handle) October 13, 2017".
+_TWEET_SIGNATURE = re.compile(r"(?:[—–-]\s*)?[^—–\n()]{0,60}\(@\w{1,15}\)\s+[A-Z][a-z]+\s+\d{1,2},\s+\d{4}")
+
+
+def _words(text: str) -> int:
+    """Words of a sentence besides an embedded tweet's signature (which states nothing to check)."""
+    return len(_TWEET_SIGNATURE.sub(" ", text).split())
 
 
 def _introduces_quote(analysis: Analysis, sentence: int) -> bool:
