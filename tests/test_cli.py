@@ -179,3 +179,16 @@ def test_analyze_reads_the_pages_of_a_warc_archive(tmp_path):
     assert result.returncode == 2
     err = result.stderr.decode()
     assert "https://news.example.com/empty" in err and "x.png" not in err
+
+
+def test_min_score_leaves_out_weaker_flags_and_says_so(tmp_path):
+    # Rules give fixed scores: a question headline 0.45, an attribution 0.85.
+    path = tmp_path / "a.txt"
+    path.write_text("Is this the end of the pier?\n\nThe mayor said the pier would close in May.\n")
+    full = json.loads(run_cli("analyze", str(path), "-f", "json", "--fast").stdout)
+    cut = json.loads(run_cli("analyze", str(path), "-f", "json", "--fast", "--min-score", "0.5").stdout)
+    assert {s["layer"] for s in full["spans"]} == {"headline", "attribution"}
+    assert [s["layer"] for s in cut["spans"]] == ["attribution"]
+    assert any("1 flag scored below 0.50 left out (--min-score)" in w for w in cut["warnings"])
+    assert cut["scores"] == full["scores"]  # what is shown changes, not what is measured
+    assert run_cli("analyze", str(path), "--fast", "--min-score", "1.5").returncode == 2

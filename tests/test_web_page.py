@@ -70,6 +70,19 @@ def test_paste_analyse_highlight_toggle_panel_and_nothing_executes(browser, serv
     assert page.locator("#result mark.l-headline").count() >= shown
     page.check("#result input[data-layer-toggle=propaganda]")
 
+    # The slider hides flags scored below its value, in the text and in the lists, and brings them back.
+    coloured = "#result mark.hl[class*=' l-']"
+    all_marks, all_items = page.locator(coloured).count(), page.locator("#result li[data-span-id]:visible").count()
+    page.locator("#result input[data-min-score]").fill("0.9")
+    weak = page.eval_on_selector_all("#result li[data-span-id]:not([hidden])",
+                                     "items => items.filter(i => parseFloat(i.dataset.score) < 0.9).length")
+    assert weak == 0 and page.locator("#result li[data-span-id]:visible").count() < all_items
+    assert page.locator(coloured).count() < all_marks
+    assert page.inner_text("#result output[data-min-score-value]") == "0.90"
+    page.locator("#result input[data-min-score]").fill("0")
+    assert page.locator(coloured).count() == all_marks
+    assert page.locator("#result li[data-span-id]:visible").count() == all_items
+
     # Clicking a highlight opens the panel with the label, score and explanation.
     page.locator("#result mark.l-engagement").first.click()
     panel = page.locator("#result .panel")

@@ -119,6 +119,17 @@ class Analysis:
     def spans_in(self, layer: str) -> list[Span]:
         return [s for s in self.spans if s.layer == layer]
 
+    def drop_spans_below(self, score: float) -> int:
+        """Leave out the spans scored below ``score``, a choice of what to show: the scores and
+        summaries computed from them stand, and a warning says how many went. Returns that number."""
+        kept = [s for s in self.spans if s.score >= score]
+        dropped = len(self.spans) - len(kept)
+        if dropped:
+            self.spans = kept
+            self.warnings.append(f"{dropped} flag{'s' if dropped != 1 else ''} scored below {score:.2f} left out "
+                                 "(--min-score); the scores and their summaries count every flag")
+        return dropped
+
     def to_dict(self) -> dict:
         spans = sorted(self.spans, key=lambda s: (s.start, s.end, s.layer, s.label))
         return {

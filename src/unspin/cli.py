@@ -76,9 +76,11 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Largest input document in bytes (default 5000000, or $UNSPIN_MAX_BYTES).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: if a terminal).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Leave out flags (spans) scored below this; the scores still count them (a warning says how many).")
 @click.option("--set", "settings", multiple=True, metavar="ANALYZER.OPTION=VALUE",
               help="An analyzer option, e.g. claims.match_top=5 (repeatable; see docs/analyzers.md).")
-def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_size, color, settings):
+def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_size, color, min_score, settings):
     """Analyse articles: files (.txt .html .json .jsonl .csv .parquet, RSS/Atom feeds, WARC archives), folders, or - for stdin."""
     from .ingest import Limits, read_inputs
     from .language import ENGLISH
@@ -96,6 +98,8 @@ def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_siz
     analyses = []
     for analysis in pipeline.analyze(documents):
         if analysis.document.language in ENGLISH:
+            if min_score:
+                analysis.drop_spans_below(min_score)
             analyses.append(analysis)
         else:  # bad input like a binary file: its analysis would be empty, so say so and exit 2
             failures.append(InputError(_not_english(analysis), analysis.document.source))

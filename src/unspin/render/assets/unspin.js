@@ -1,4 +1,4 @@
-/* unspin report behaviour: layer toggles and the span panel. Uses textContent only, never
+/* unspin report behaviour: layer toggles, the minimum-score slider and the span panel. Uses textContent only, never
    innerHTML, so nothing from the article can become markup. */
 (function () {
   "use strict";
@@ -11,19 +11,40 @@
     return off;
   }
 
+  function minScore(root) {
+    var slider = root.querySelector("input[data-min-score]");
+    return slider ? parseFloat(slider.value) || 0 : 0;
+  }
+
+  // A finding is shown when its layer is on and its score reaches the slider's minimum.
+  function shown(item, off, min) {
+    return !off[item.getAttribute("data-layer")] && parseFloat(item.getAttribute("data-score") || "1") >= min;
+  }
+
   function recolour(root) {
-    var off = hidden(root);
+    var off = hidden(root), min = minScore(root);
+    root.querySelectorAll(".findings li[data-span-id]").forEach(function (item) {
+      item.hidden = parseFloat(item.getAttribute("data-score") || "1") < min;
+    });
     root.querySelectorAll("mark.hl").forEach(function (mark) {
-      // data-layers lists the mark's layers in paint order (render/highlight.py): the first shown wins.
+      // The layers of the mark's spans that are shown; data-layers lists them in paint order
+      // (render/highlight.py): the first shown wins.
+      var live = {};
+      (mark.getAttribute("data-spans") || "").split(" ").forEach(function (id) {
+        var item = root.querySelector('[data-span-id="' + id + '"]');
+        if (item && shown(item, off, min)) { live[item.getAttribute("data-layer")] = true; }
+      });
       var layers = (mark.getAttribute("data-layers") || "").split(" ");
       layers.forEach(function (l) { mark.classList.remove("l-" + l); });
       for (var i = 0; i < layers.length; i++) {
-        if (layers[i] && !off[layers[i]]) {
+        if (layers[i] && live[layers[i]]) {
           mark.classList.add("l-" + layers[i]);
           break;
         }
       }
     });
+    var out = root.querySelector("output[data-min-score-value]");
+    if (out) { out.textContent = min.toFixed(2); }
   }
 
   function showPanel(root, mark) {
@@ -32,10 +53,10 @@
     var body = panel.querySelector(".panel-body");
     body.textContent = "";
     root.querySelectorAll(".findings li.active").forEach(function (li) { li.classList.remove("active"); });
-    var off = hidden(root);
+    var off = hidden(root), min = minScore(root);
     (mark.getAttribute("data-spans") || "").split(" ").forEach(function (id) {
       var item = root.querySelector('[data-span-id="' + id + '"]');
-      if (!item || off[item.getAttribute("data-layer")]) { return; }
+      if (!item || !shown(item, off, min)) { return; }
       item.classList.add("active");
       var entry = document.createElement("div");
       entry.className = "panel-entry";
@@ -60,6 +81,9 @@
   function init(root) {
     root.querySelectorAll("input[data-layer-toggle]").forEach(function (box) {
       box.addEventListener("change", function () { recolour(root); });
+    });
+    root.querySelectorAll("input[data-min-score]").forEach(function (slider) {
+      slider.addEventListener("input", function () { recolour(root); });
     });
     root.addEventListener("click", function (ev) {
       var mark = ev.target.closest ? ev.target.closest("mark.hl") : null;
