@@ -153,8 +153,12 @@ def test_html_has_highlights_legend_and_tooltips_per_span():
     assert covered == {f"d0-s{i}" for i in range(len(analysis.spans))}  # every span is drawn
     assert {"l-headline", "l-engagement", "l-attribution"} <= {c for m in marks for c in m["class"].split()}
     assert all("score" in m["title"] for m in marks)
-    toggles = [a["data-layer-toggle"] for t, a in parser.tags if t == "input"]
+    toggles = [a["data-layer-toggle"] for t, a in parser.tags if t == "input" and "data-layer-toggle" in a]
     assert toggles == ["propaganda", "bias", "headline", "engagement", "attribution"]
+    # The minimum-score slider reads each finding's score.
+    assert [a["type"] for t, a in parser.tags if t == "input" and "data-min-score" in a] == ["range"]
+    scores = [float(a["data-score"]) for t, a in parser.tags if t == "li" and "data-span-id" in a]
+    assert sorted(scores) == sorted(round(s.score, 4) for s in analysis.spans)
 
 
 def test_a_biased_sentence_does_not_hide_the_engagement_call_inside_it():
