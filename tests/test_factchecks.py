@@ -352,3 +352,22 @@ def test_declared_language_is_stored_and_counted(tmp_path):
         assert store.stats()["languages"] == {"en": 1, "en-gb": 1, "(not declared)": 1}
     result = run_cli("factchecks", "stats", "--store", str(old))
     assert "declared languages: (not declared) 1, en 1, en-gb 1" in result.stdout.decode()
+
+
+def test_a_bad_file_in_an_import_batch_is_listed_and_the_others_are_imported(tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps(_review(1)) + "\n")
+    cut = tmp_path / "cut.json"
+    cut.write_text('{"@type": "ClaimReview", "claimReviewed": "Wind turb')
+    unknown = tmp_path / "notes.json"
+    unknown.write_text("just some notes\n")
+    store = tmp_path / "fc.duckdb"
+    result = run_cli("factchecks", "import", str(cut), str(tmp_path / "missing.json"), str(unknown), str(good),
+                     "--store", str(store))
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert "3 of 4 files failed:" in err and f"{cut}: no fact-check could be read from it" in err
+    assert f"{tmp_path / 'missing.json'}: no such file" in err and f"{unknown}: cannot tell the format" in err
+    assert f"skipped {cut}: invalid JSON: parse error: premature EOF" in err
+    with FactCheckStore(store, read_only=True) as s:
+        assert s.count() == 1  # the good file after them was imported

@@ -84,9 +84,17 @@ def _from_document(path: Path, where: str) -> Iterator[Item]:
                     open_arrays.discard(prefix)
                 rest.event(event, value)
         except ijson.JSONError as exc:
-            yield Problem(where, f"invalid JSON: {str(exc).splitlines()[0]}")
+            yield Problem(where, f"invalid JSON: {_first_line(exc)}")
             return
     yield from _claimreviews(rest.value, where)
+
+
+def _first_line(exc: Exception) -> str:
+    """yajl's message, which may come as bytes and draws a pointer under the text on later lines."""
+    message = exc.args[0] if exc.args else str(exc)
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", errors="replace")
+    return str(message).strip().splitlines()[0] if str(message).strip() else type(exc).__name__
 
 
 def _build(events, event: str, value: object) -> object:

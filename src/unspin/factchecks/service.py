@@ -14,7 +14,8 @@ def import_files(paths: list[Path], store_path: Path | None = None, fmt: str | N
                  progress: Callable[[Path | None, ImportReport], None] | None = None,
                  all_languages: bool = False) -> ImportReport:
     """Import every file into the store; ``progress(path, report so far)`` after each batch, and
-    ``progress(None, total)`` before the matching index is built. Records declared in another
+    ``progress(None, total)`` before the matching index is built. A file that cannot be read or
+    gives no record is listed in ``failed_files``, and the others are imported. Records declared in another
     language than English are left out unless ``all_languages``."""
     from ..analyzers.models import sentence_encoder
 
@@ -22,10 +23,17 @@ def import_files(paths: list[Path], store_path: Path | None = None, fmt: str | N
     total = ImportReport()
     with FactCheckStore(store_path) as store:
         for path in paths:
-            if not path.is_file():
-                raise InputError("no such file", str(path))
-            report = store.add(read_file(path, fmt), encoder, all_languages=all_languages,
-                               progress=(lambda r, path=path: progress(path, r)) if progress else None)
+            # A file that cannot be read, or gives no record, is reported and the next one imported.
+            try:
+                if not path.is_file():
+                    raise InputError("no such file", str(path))
+                report = store.add(read_file(path, fmt), encoder, all_languages=all_languages,
+                                   progress=(lambda r, path=path: progress(path, r)) if progress else None)
+            except InputError as exc:
+                total.failed_files.append(str(exc) if exc.where else f"{path}: {exc}")
+                continue
+            if report.problems and not report.read:
+                total.failed_files.append(f"{path}: no fact-check could be read from it")
             total.read += report.read
             total.added += report.added
             total.duplicates += report.duplicates

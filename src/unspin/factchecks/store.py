@@ -61,6 +61,7 @@ class ImportReport:
     duplicates: int = 0
     not_english: int = 0  # declared in another language, and left out
     problems: list[Problem] = field(default_factory=list)
+    failed_files: list[str] = field(default_factory=list)  # unreadable, or not one record read
 
     def summary(self) -> str:
         other = (f", {self.not_english} left out as not English (--all-languages keeps them)"
