@@ -192,3 +192,10 @@ def test_min_score_leaves_out_weaker_flags_and_says_so(tmp_path):
     assert any("1 flag scored below 0.50 left out (--min-score)" in w for w in cut["warnings"])
     assert cut["scores"] == full["scores"]  # what is shown changes, not what is measured
     assert run_cli("analyze", str(path), "--fast", "--min-score", "1.5").returncode == 2
+
+
+def test_an_output_path_that_cannot_be_written_is_the_users_error(article_file, tmp_path):
+    result = run_cli("analyze", str(article_file), "--fast", "-o", str(tmp_path / "missing" / "out.json"))
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "internal error" not in err
+    assert err.strip() == f"unspin: error: {tmp_path / 'missing' / 'out.json'}: No such file or directory"

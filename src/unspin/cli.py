@@ -41,11 +41,23 @@ class UnspinGroup(click.Group):
             except (OSError, ValueError):  # stdout is not a real file (embedded use)
                 pass
             sys.exit(0)
+        except OSError as exc:
+            if exc.filename is None:
+                _internal_error(ctx, exc)
+            # A path the user gave that cannot be written or read (-o into a missing folder, no
+            # permission, a full disk): theirs to put right, not an internal error.
+            _error(f"{exc.filename}: {exc.strerror or exc}")
+            sys.exit(EXIT_BAD_INPUT)
         except Exception as exc:  # noqa: BLE001 - last line of defence, reported plainly
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
-            _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
-            sys.exit(1)
+            _internal_error(ctx, exc)
+
+
+def _internal_error(ctx: click.Context, exc: Exception) -> None:
+    """One line and exit code 1, or the full traceback with --debug."""
+    if ctx.obj and ctx.obj.get("debug"):
+        raise exc
+    _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+    sys.exit(1)
 
 
 def _error(message: str) -> None:
