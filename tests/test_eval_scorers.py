@@ -64,6 +64,10 @@ def test_eval_score_cli_on_ptc_files(tmp_path):
     pred.write_text("1\tLoaded_Language\t12\t22\n1\tDoubt\t55\t70\n")
     result = run_cli("eval", "score", "ptc-flc", str(articles), str(pred))
     assert json.loads(result.stdout)["f1"] == pytest.approx(0.32)
+    # Predictions for articles that are not in DATA: scored as nothing, they would pass silently.
+    pred.write_text("1\tDoubt\t15\t30\n7\tDoubt\t1\t5\n")
+    result = run_cli("eval", "score", "ptc-flc", str(articles), str(pred))
+    assert result.returncode == 2 and "1 article id(s) in the predictions are not articles of" in result.stderr.decode()
 
 
 def test_eval_predict_never_needs_gold_and_score_reports_missing_gold(tmp_path):

@@ -91,6 +91,10 @@ def score(task: str, data: Path, pred: Path, gold: Path | None) -> dict:
     if kind == "si":
         gold_ann = [Annotation(a.article, "propaganda", a.start, a.end) for a in gold_ann]
     pred_ann = read_labels(pred, with_technique=task != "ptc-si" or None)
+    strangers = sorted({a.article for a in pred_ann} - set(articles))
+    if strangers:  # most often predictions made for another folder than DATA
+        raise InputError(f"{len(strangers)} article id(s) in the predictions are not articles of {data} "
+                         f"(e.g. {', '.join(strangers[:3])}); predict and score the same folder", str(pred))
     if task == "ptc-tc":
         present = set(articles)
         result = tc_score(pred_ann, [g for g in gold_ann if g.article in present])
