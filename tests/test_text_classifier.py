@@ -43,3 +43,13 @@ def test_a_spec_with_a_missing_coefficient_is_refused():
 def test_an_ngram_is_shown_as_the_text_writes_it(term, written):
     text = "You won't believe why Things only get worse: Don't miss the Zero-Sum game"
     assert as_written(text, term) == written
+
+
+def test_a_capitalised_lexicon_word_inside_a_sentence_is_a_name_not_a_biased_word():
+    from unspin.analyzers.signals import BiasAnalyzer
+
+    bias = BiasAnalyzer()
+    assert "giant" in bias.lexicon and "radical" in bias.lexicon
+    text = "The radical firm Giant Company Software bought it; Giant deals followed."
+    assert [text[a:b] for a, b, _ in bias._loaded_words(text)] == ["radical"]
+    assert [t[a:b] for t in ["Giant corporations crushed them."] for a, b, _ in bias._loaded_words(t)] == ["Giant"]

@@ -2,6 +2,7 @@
 hyperpartisan (whole article). Each gives a calibrated probability and the text behind it."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -58,6 +59,8 @@ class ClickbaitAnalyzer(Analyzer):
                 why.append("words that push it up: " + ", ".join(f"“{t}”" for t in terms))
             analysis.evidence["clickbait"] = why
 
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 # BABE's sentences have 9 words or more in 99 % of cases (under 8 in 0.2 %): the head never learnt
 # what a reader poll or "Share this with your friends!" looks like, and flagged both as biased.
@@ -116,9 +119,12 @@ class BiasAnalyzer(Analyzer):
             analysis.evidence["bias"] = [f"{flagged} of {len(idx)} sentences flagged as biased wording"]
 
     def _loaded_words(self, text: str) -> list[tuple[int, int, list[int]]]:
-        """(start, end, [sentences marked, sentences holding it]) of the lexicon's words in ``text``."""
+        """(start, end, [sentences marked, sentences holding it]) of the lexicon's words in ``text``,
+        but not a capitalised word inside the sentence: that is a name ("Giant Company Software"),
+        whatever the word means elsewhere."""
         return [(m.start(), m.end(), self.lexicon[m.group(0).lower()]) for m in LEXICON_WORD.finditer(text)
-                if m.group(0).lower() in self.lexicon]
+                if m.group(0).lower() in self.lexicon
+                and not (m.group(0)[0].isupper() and _LETTER.search(text, 0, m.start()))]
 
 
 @register
