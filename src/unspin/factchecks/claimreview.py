@@ -48,15 +48,10 @@ def _from_html(path: Path, where: str) -> Iterator[Item]:
 
 
 def _from_json_lines(path: Path, where: str) -> Iterator[Item]:
-    with open_text(path) as handle:
-        for n, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Problem(f"{where}:{n}", f"invalid JSON: {exc.msg}")
-                continue
+    for n, data in json_lines(path):
+        if isinstance(data, Problem):
+            yield data
+        else:
             yield from _claimreviews(data, f"{where}:{n}")
 
 
@@ -243,6 +238,18 @@ def open_binary(path: Path) -> IO[bytes]:
 def open_text(path: Path) -> IO[str]:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     return opener(path, "rt", encoding="utf-8-sig")
+
+
+def json_lines(path: Path) -> Iterator[tuple[int, object]]:
+    """(line number, value) of each non-empty line, or a Problem for a line that is not JSON."""
+    with open_text(path) as handle:
+        for n, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield n, Problem(f"{path}:{n}", f"invalid JSON: {exc.msg}")
 
 
 def _is_json_lines(path: Path) -> bool:

@@ -6,14 +6,13 @@ is reported and skipped, never fatal for the rest of the file.
 from __future__ import annotations
 
 import csv
-import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import InputError
-from .claimreview import open_binary, open_text, read_claimreview
+from .claimreview import json_lines, open_binary, read_claimreview
 from .records import FactCheck, Problem, clean, iso_date, web_url
 
 Item = FactCheck | Problem
@@ -152,16 +151,9 @@ def read_sharethefacts(path: Path) -> Iterator[Item]:
 
 # -- helpers ---------------------------------------------------------------------------------------
 def _jsonl(path: Path) -> Iterable[tuple[int, dict | Problem]]:
-    with open_text(path) as handle:
-        for n, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield n, Problem(f"{path}:{n}", f"invalid JSON: {exc.msg}")
-                continue
-            yield n, record if isinstance(record, dict) else Problem(f"{path}:{n}", "expected a JSON object")
+    for n, record in json_lines(path):
+        ok = isinstance(record, dict | Problem)
+        yield n, record if ok else Problem(f"{path}:{n}", "expected a JSON object")
 
 
 def _first_keys(path: Path) -> set[str]:
