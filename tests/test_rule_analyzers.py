@@ -161,6 +161,9 @@ def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     "It is the greatest TV show of all time.",
     "The claims of the minister were false.",
     "Delegates from 13 states gathered in a constitutional convention.",
+    # The object of "make", "let", "dare" ... is not a source.
+    "His comments will make a lot of people believe that they are governed by tyrants.",
+    "How dare people suggest we are lazy?",
     "Henson stakes early Lions claim",
     "I'll admit it will be fairly awesome.",
     # The subject of a belief verb after a comma is not its source ("believe" never inverts).

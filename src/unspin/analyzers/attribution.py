@@ -45,7 +45,8 @@ _NAME = (r"(?:[A-Z][\w'’.&-]*|[0-9]+)(?:(?:\s+(?:of|the|for|and|on|de|del|la|v
 # "sources within the party"), but not a conjunction or relative word: "unity after reports
 # claimed", "a bill which critics claim" and "that the media reports" start the subject later.
 _MODIFIER = (r"\b(?!(?:after|before|as|when|whenever|which|that|who|whom|whose|where|while|because|if|since|"
-             r"until|than|unless|although|though|whether|and|but|or|so|nor|yet)\b)[\w-]+")
+             r"until|than|unless|although|though|whether|and|but|or|so|nor|yet|make|makes|made|let|lets|dare|"
+             r"dares|see|saw|hear|heard|watched|help|helps|helped)\b)[\w-]+")
 _NP = (rf"(?:(?:the|a|an|one|two|three|several|many|some|other|two|his|her|their|its)\s+)?"
        rf"(?:(?:{_NAME})(?:['’]s)?\s+)?(?:{_MODIFIER}\s+){{0,2}}{_ROLE}(?:\s+{_NAME})?"
        rf"|(?:(?:the|a|an)\s+)?{_NAME}"
@@ -81,6 +82,10 @@ _LEADING_JUNK = re.compile(r"^(?:(?:(?:In|By|Since|Until|During)\s+(?:early\s+|l
 # Cue words that are also nouns: "her tweets", "Hill's tweets", "a ESPN show", "the claims".
 _NOUN_LIKE_CUES = {"tweets", "show", "shows", "claims", "claim", "reports", "states", "notes", "finds", "estimates",
                    "estimate", "stress", "stresses"}
+# A phrase after "make", "let", "dare" ... is the object of that verb, not a source: "will make a lot
+# of people believe", "How dare people suggest".
+_CAUSATIVE = re.compile(r"\b(?:make|makes|made|making|let|lets|letting|dare|dares|help|helps|helped|see|saw|"
+                        r"hear|heard|watched)\s+$", re.IGNORECASE)  # not "watch": "a Muller watch Sharon said"
 _COUNT = re.compile(r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|several|many|both|all",
                     re.IGNORECASE)
 _NOUN_FOLLOWER = re.compile(r"\s+(?:is|are|was|were|have|has|had|will|would|could|can|may|might|should|must|"
@@ -162,7 +167,7 @@ def _subject_before(text: str, cue: re.Match) -> tuple[str, int, int] | None:
     # A name found inside a word belongs to the whole word: "vice-chairman David Dein", "eBay's".
     while np_start and not left[np_start - 1].isspace() and left[np_start - 1] not in "\"“‘'(":
         np_start -= 1
-    if _reads_as_noun(left, np_start, cue.group(0), text[cue.end():]):
+    if _reads_as_noun(left, np_start, cue.group(0), text[cue.end():]) or _CAUSATIVE.search(left, 0, np_start):
         return None
     source = _clean_source(text[np_start:m.end("np")])
     if not source:
