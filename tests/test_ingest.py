@@ -67,6 +67,8 @@ def test_records_json_jsonl_csv(tmp_path):
     assert [d.title for d in docs] == ["T1", "T2", "T3", "T4", "T5", "T6"]
     assert docs[0].id == "x1" and docs[1].url == "https://e.org/2" and docs[2].outlet == "Example"
     assert docs[3].published == "2024-01-02" and docs[5].body == 'Body "six".'
+    # A record with a web address and no outlet is from that site, as an HTML page is.
+    assert docs[1].outlet == "e.org" and docs[0].outlet is None
 
 
 def test_folder_is_read_recursively_and_in_order(tmp_path):

@@ -173,3 +173,14 @@ def test_a_biased_sentence_does_not_hide_the_engagement_call_inside_it():
     assert over_call, (call, sentence)
     assert all(a["class"].split() == ["hl", "l-engagement"] and a["data-layers"] == "engagement bias"
                for a in over_call)
+
+
+def test_the_over_time_chart_labels_never_crowd():
+    from unspin.render.corpus import MAX_TICKS, line_chart
+
+    months = [f"{2000 + i // 12}-{i % 12 + 1:02d}" for i in range(40)]
+    chart = line_chart(months, {"rate": [0.1] * 40})
+    xs = [t["x"] for t in chart["ticks"]]
+    assert 2 <= len(xs) <= MAX_TICKS and chart["ticks"][0]["label"] == "2000-01"
+    assert min(b - a for a, b in zip(xs, xs[1:])) >= 60  # a "2016-08" label is about 50 px wide
+    assert len(line_chart(months[:5], {"rate": [0.1] * 5})["ticks"]) == 5

@@ -7,9 +7,9 @@ import csv
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
-from urllib.parse import urlparse
 
 from ..analysis import Analysis
+from ..urls import host_of
 from .base import Analyzer, register
 
 SOURCE = "Lin et al. (2023) domain quality ratings (PNAS Nexus), pc1"
@@ -25,7 +25,7 @@ def _table() -> dict[str, float]:
 def lookup(url: str | None, outlet: str | None) -> dict | None:
     """The rating of the article's domain (or a parent domain), or None."""
     table = _table()
-    for candidate in (_host(url), (outlet or "").lower().strip()):
+    for candidate in (host_of(url) or "", (outlet or "").lower().strip()):
         parts = candidate.split(".") if candidate else []
         for i in range(len(parts) - 1):  # news.bbc.co.uk -> bbc.co.uk -> co.uk
             domain = ".".join(parts[i:])
@@ -33,15 +33,6 @@ def lookup(url: str | None, outlet: str | None) -> dict | None:
                 return {"domain": domain, "rating": table[domain], "scale": "0 (lowest) to 1 (highest quality)",
                         "source": SOURCE, "level": "outlet (third-party rating; not part of this article's scores)"}
     return None
-
-
-def _host(url: str | None) -> str:
-    if not url:
-        return ""
-    try:
-        return (urlparse(url).hostname or "").lower().removeprefix("www.")
-    except ValueError:
-        return ""
 
 
 @register

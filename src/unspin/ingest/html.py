@@ -4,10 +4,10 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from urllib.parse import urlparse
 
 from ..document import Document
 from ..errors import InputError
+from ..urls import host_of
 
 MIN_LETTERS = 20  # below this the "article" is leftover navigation, not text to analyse
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|article|div|p)\b",
@@ -43,7 +43,7 @@ def parse_html(html: str, url: str | None = None, title: str | None = None, **me
         raise InputError("no article text could be extracted from this HTML page "
                          f"(under {MIN_LETTERS} letters of main text)")
     page_url = meta.pop("url", None) or url or extracted.url
-    outlet = meta.pop("outlet", None) or extracted.sitename or _host(page_url)
+    outlet = meta.pop("outlet", None) or extracted.sitename or host_of(page_url)
     return Document(title=headline, body=body, url=page_url, outlet=outlet,
                     published=meta.pop("published", None) or extracted.date,
                     author=meta.pop("author", None) or extracted.author, **meta)
@@ -70,9 +70,3 @@ def _drop_repeated_headline(body: str, headline: str) -> str:
         return rest
     return body
 
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlparse(url).hostname or ""
-    return host.removeprefix("www.") or None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import InputError
+from ..urls import host_of
 from .html import parse_html
 from .jsonfeed import is_json_feed, json_feed_records
 
@@ -36,6 +37,8 @@ def record_to_document(record: object, where: str, max_bytes: int) -> Document:
             raise InputError(f"record text is over the {max_bytes:,}-byte limit", where)
         if not body.strip():
             raise InputError("record text is empty", where)
+        if "outlet" not in meta and host_of(meta.get("url")):
+            meta["outlet"] = host_of(meta["url"])  # as for an HTML page: the site names the outlet
         return Document(title=title, body=body.replace("\r\n", "\n"), source=where, **meta)
     try:
         return parse_html(_as_text(html, "html", where), title=title or None, source=where, **meta)

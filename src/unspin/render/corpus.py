@@ -15,6 +15,9 @@ def bar_chart(items: list[tuple[str, float, str]], width: int = 640, bar: int = 
     return {"width": width, "height": len(items) * (bar + 6) + 4, "bar": bar, "label_w": label_w, "rows": rows}
 
 
+MAX_TICKS = 9
+
+
 def line_chart(months: list[str], series: dict[str, list[float | None]], width: int = 640, height: int = 220) -> dict:
     """Lines over months; each series scaled to its own maximum (values are shown in the table)."""
     pad_l, pad_b, pad_t = 40, 30, 10
@@ -27,8 +30,9 @@ def line_chart(months: list[str], series: dict[str, list[float | None]], width: 
         points = [(pad_l + i * plot_w / n, pad_t + plot_h * (1 - v / top)) for i, v in enumerate(values) if v is not None]
         lines.append({"name": name, "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
                       "max": top, "class": f"s{k}"})
-    ticks = [{"x": pad_l + i * plot_w / n, "label": m} for i, m in enumerate(months)
-             if len(months) <= 12 or i % max(1, len(months) // 12) == 0]
+    # At most MAX_TICKS labels: a "2016-08" label takes about 50 px, so more would overlap.
+    step = -(-len(months) // MAX_TICKS)
+    ticks = [{"x": pad_l + i * plot_w / n, "label": m} for i, m in enumerate(months) if i % step == 0]
     return {"width": width, "height": height, "lines": lines, "ticks": ticks, "pad_l": pad_l,
             "base": pad_t + plot_h}
 
