@@ -184,3 +184,20 @@ def test_the_over_time_chart_labels_never_crowd():
     assert 2 <= len(xs) <= MAX_TICKS and chart["ticks"][0]["label"] == "2000-01"
     assert min(b - a for a, b in zip(xs, xs[1:])) >= 60  # a "2016-08" label is about 50 px wide
     assert len(line_chart(months[:5], {"rate": [0.1] * 5})["ticks"]) == 5
+
+
+def test_corpus_report_folds_the_loaded_terms_of_outlets_too_small_to_compare():
+    from unspin.render.corpus import render_corpus_report
+
+    outlets = {"big.com": {"articles": 12, "spans": 30, "quoted": 3, "rates": {"Loaded_Language": 0.5}},
+               "tiny.org": {"articles": 1, "spans": 2, "quoted": 0, "rates": {"Loaded_Language": 1.0}}}
+    data = {"overview": {"documents": 13, "outlets": 2, "words": 9000, "first": None, "last": None,
+                         "failures": 0, "runs": []},
+            "min_articles": 10, "techniques": {"outlets": outlets, "labels": ["Loaded_Language"]},
+            "clickbait": [], "over_time": [], "claims": [], "clusters": [], "lsh_threshold": 0.5,
+            "loaded_terms": {"big.com": [("radical", 4, 1)], "tiny.org": [("disgrace", 2, 0)]}}
+    html = render_corpus_report(data)
+    folded = html.split("<details><summary>1 outlet with fewer than 10 articles</summary>")
+    assert len(folded) == 2 and "disgrace (2)" in folded[1] and "disgrace" not in folded[0]
+    assert "radical (4, 1 quoted)" in folded[0]
+    assert '<div class="wide">' in html  # the wide technique table scrolls inside the page

@@ -48,7 +48,13 @@ def render_corpus_report(data: dict) -> str:
     time_chart = line_chart([r["month"] for r in time_rows], {
         "propaganda spans per 1,000 words": [r["propaganda_per_1k_words"] for r in time_rows],
         "clickbait rate": [r["clickbait_rate"] for r in time_rows]}) if len(time_rows) > 1 else None
+    # Loaded terms of the outlets that are compared; the others are folded away, as in the table
+    # above (a report of a few hundred one-article outlets would otherwise run for pages).
+    articles = {o: v["articles"] for o, v in techniques["outlets"].items()}
+    terms = data["loaded_terms"]
     return _env().get_template("corpus.html.j2").render(
         data=data, comparable=comparable, labels=top_labels, label_name=display_name,
+        terms_compared={o: t for o, t in terms.items() if articles.get(o, 0) >= data["min_articles"]},
+        terms_few={o: t for o, t in terms.items() if articles.get(o, 0) < data["min_articles"]},
         few=[(o, v["articles"]) for o, v in techniques["outlets"].items() if v["articles"] < data["min_articles"]],
         cb_chart=cb_chart, time_chart=time_chart, css=asset("unspin.css"))
