@@ -269,3 +269,12 @@ def test_the_signature_of_an_embedded_tweet_is_not_a_claim():
             "The statue must come down now, everyone.\n— Jane Roe (@janeroe) August 14, 2017\n")
     analysis = Pipeline(["claims"])(parse_text(text))
     assert analysis.claims and not any("@janeroe" in c.text for c in analysis.claims)
+
+
+def test_a_caption_byline_or_link_line_in_title_case_is_not_a_claim():
+    text = ("Clinton campaigns in Iowa\n\nHillary Clinton said on Monday that 40,000 jobs were lost in Iowa last year.\n"
+            "Hillary Clinton Holds Early Voting Rallies In Iowa\n"
+            "The Man Who Predicted The Top Stock Makes NEW Shocking Prediction\n")
+    claims = [c.text for c in Pipeline(["claims"])(parse_text(text)).claims]
+    assert claims and claims[0].startswith("Hillary Clinton said")
+    assert not any(c.startswith(("Hillary Clinton Holds", "The Man Who")) for c in claims)
