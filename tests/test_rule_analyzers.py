@@ -142,6 +142,13 @@ def test_headline_cues_only_look_at_the_title():
      "told", "Lord Currie, chairman of the regulator Ofcom, told"),
     ("The deal is off, say the Lib Dems.", "the Lib Dems", "say", "say the Lib Dems"),
     ("The industry is shrinking, a report claims.", "a report", "claims", "a report claims"),
+    # A possessive before the role, an adverb between subject and verb, and more people who speak.
+    ("The actor's friend Budd Schulberg told a magazine it was true.", "The actor's friend Budd Schulberg", "told",
+     "The actor's friend Budd Schulberg told"),
+    ("Hillary famously said that claims should be believed.", "Hillary", "said", "Hillary famously said"),
+    ("A Fairview Lane caller said a woman stole his money.", "A Fairview Lane caller", "said",
+     "A Fairview Lane caller said"),
+    ("He’s explicitly stated that he wants a wall.", "He", "stated", "He’s explicitly stated"),
 ])
 def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     found = find_attributions(sentence)
@@ -164,6 +171,7 @@ def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     # The object of "make", "let", "dare" ... is not a source.
     "His comments will make a lot of people believe that they are governed by tyrants.",
     "How dare people suggest we are lazy?",
+    "He never showed any interest in policy.",
     "Henson stakes early Lions claim",
     "I'll admit it will be fairly awesome.",
     # The subject of a belief verb after a comma is not its source ("believe" never inverts).

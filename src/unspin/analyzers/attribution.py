@@ -36,7 +36,9 @@ _ROLE_NOUNS = (
     "member|author|commentator|banker|trader|union|council|councillor|councilor|board|panel|committee|"
     "commission|inquiry|watchdog|regulator|bank|club|team|player|captain|owner|founder|partner|party|worker|"
     "employee|staff|teacher|parent|voter|candidate|rival|industry|media|minutes|authority|spokesmen|"
-    "spokeswomen|chairmen")
+    "spokeswomen|chairmen|caller|listener|viewer|reader|host|anchor|guest|presenter|pundit|columnist|writer|"
+    "reporter|journalist|editor|correspondent|blogger|family|families|friend|neighbour|neighbor|relative|"
+    "mother|father|wife|husband|son|daughter|brother|sister|victim|survivor|lawmaker|legislator|governor")
 _IRREGULAR_PLURALS = "agencies|ministries|studies|companies|secretaries|dailies|inquiries|parties|industries|authorities"
 _ROLE = rf"(?:(?:{_IRREGULAR_PLURALS})\b|(?:{_ROLE_NOUNS})(?:e?s)?\b)"
 _NAME = (r"(?:[A-Z][\w'’.&-]*|[0-9]+)(?:(?:\s+(?:of|the|for|and|on|de|del|la|van|von|bin|al|el))*"
@@ -44,11 +46,11 @@ _NAME = (r"(?:[A-Z][\w'’.&-]*|[0-9]+)(?:(?:\s+(?:of|the|for|and|on|de|del|la|v
 # Up to two words between a determiner and the role noun ("senior administration officials",
 # "sources within the party"), but not a conjunction or relative word: "unity after reports
 # claimed", "a bill which critics claim" and "that the media reports" start the subject later.
-_MODIFIER = (r"\b(?!(?:after|before|as|when|whenever|which|that|who|whom|whose|where|while|because|if|since|"
+_MODIFIER = (r"(?<!['’‘])\b(?!(?:after|before|as|when|whenever|which|that|who|whom|whose|where|while|because|if|since|"
              r"until|than|unless|although|though|whether|and|but|or|so|nor|yet|make|makes|made|let|lets|dare|"
              r"dares|see|saw|hear|heard|watched|help|helps|helped)\b)[\w-]+")
-_NP = (rf"(?:(?:the|a|an|one|two|three|several|many|some|other|two|his|her|their|its)\s+)?"
-       rf"(?:(?:{_NAME})(?:['’]s)?\s+)?(?:{_MODIFIER}\s+){{0,2}}{_ROLE}(?:\s+{_NAME})?"
+_NP = (rf"(?:(?:[Tt]he|[Aa]|[Aa]n|one|two|three|several|many|some|other|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+)?"
+       rf"(?:(?:{_NAME})(?:['’‘]s)?\s+|[a-z][\w-]*['’‘]s\s+)?(?:{_MODIFIER}\s+){{0,2}}{_ROLE}(?:\s+{_NAME})?"
        rf"|(?:(?:the|a|an)\s+)?{_NAME}"
        r"|\b(?:he|she|they|He|She|They|I|We|we)")
 _NP_AT_END = re.compile(rf"(?P<np>{_NP})\s*$")
@@ -63,7 +65,10 @@ _NP_AT_START = re.compile(rf"^\s*(?P<np>{_NP})")
 # Words between a subject and its verb that are not part of the subject: "Tedros on Wednesday said".
 _FILLER = re.compile(r"(?:\s+(?:on|last|this|late|early)\s+\w+day|\s+(?:also|previously|later|earlier|"
                      r"recently|then|has|have|had|would|will|once|again|repeatedly|reportedly|today|"
-                     r"yesterday|tonight|however|too|first|publicly|privately))+\s*$")
+                     r"yesterday|tonight|however|too|first|publicly|privately|famously|initially|originally|"
+                     r"subsequently|separately|angrily|bluntly|flatly|openly|falsely|wrongly|correctly|proudly|"
+                     r"quietly|frequently|often|always|twice|allegedly|apparently|actually|really|simply|"
+                     r"clearly|categorically|firmly|emphatically|mistakenly|baselessly|explicitly|effectively))+\s*$")
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<np>[^,.;:!?\"“”()\n]{2,80}?)"
                         r"(?=\s*(?:[,.;:!?\"“”()]|$|\s+(?:who|which|that|when|as|because|in\s+a|"
                         r"on\s+\w+day)\b))", re.IGNORECASE)
@@ -86,6 +91,7 @@ _NOUN_LIKE_CUES = {"tweets", "show", "shows", "claims", "claim", "reports", "sta
 # of people believe", "How dare people suggest".
 _CAUSATIVE = re.compile(r"\b(?:make|makes|made|making|let|lets|letting|dare|dares|help|helps|helped|see|saw|"
                         r"hear|heard|watched)\s+$", re.IGNORECASE)  # not "watch": "a Muller watch Sharon said"
+_CONTRACTED = re.compile(r"^(he|she|they|He|She|They)['’](?:s|d|ve|re|ll)$")
 _COUNT = re.compile(r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|several|many|both|all",
                     re.IGNORECASE)
 _NOUN_FOLLOWER = re.compile(r"\s+(?:is|are|was|were|have|has|had|will|would|could|can|may|might|should|must|"
@@ -222,6 +228,7 @@ def _strip_final_period(np: str) -> str:
 
 def _clean_source(raw: str) -> str | None:
     source = _LEADING_JUNK.sub("", raw.strip()).strip(" '\"“”‘’-–—")
+    source = _CONTRACTED.sub(r"\1", source)  # "He’s explicitly stated": the source is "He"
     if not source or source.lower().replace("’", "'") in _NOT_SOURCES:
         return None
     if len(source) > 80:
