@@ -38,6 +38,17 @@ def test_health_version_and_openapi(server):
     assert version["schema"] == "unspin/analysis@1" and "propaganda" in version["analyzers"]
     spec = httpx.get(server + "/openapi.json").json()
     assert {"/v1/analyze", "/v1/analyze/batch", "/v1/factchecks/search"} <= set(spec["paths"])
+    # Errors are documented as the API sends them, {"error", "detail"} (not FastAPI's default 422 body).
+    error = spec["components"]["schemas"]["ErrorOut"]
+    assert set(error["required"]) == {"error", "detail"} and "HTTPValidationError" not in spec["components"]["schemas"]
+    analyze = spec["paths"]["/v1/analyze"]["post"]["responses"]
+    assert {"400", "401", "413", "422", "429", "500", "504"} <= set(analyze)
+    assert analyze["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+    assert "404" in spec["paths"]["/v1/factchecks/search"]["get"]["responses"]
+    body = spec["components"]["schemas"]["ArticleIn"]
+    assert body["anyOf"] == [{"required": ["text"]}, {"required": ["html"]}]
+    wrong_method = httpx.request("TRACE", server + "/v1/health")
+    assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "GET"
     docs = httpx.get(server + "/docs").text
     assert "/static/swagger/swagger-ui-bundle.js" in docs and "cdn.jsdelivr" not in docs
     assert httpx.get(server + "/static/swagger/swagger-ui-bundle.js").status_code == 200

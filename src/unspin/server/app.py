@@ -17,7 +17,7 @@ from pathlib import Path
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
@@ -25,6 +25,7 @@ from .. import __version__
 from ..analysis import SCHEMA_ID
 from ..errors import InputError
 from .batching import Batcher
+from .errors import error_responses
 from .limits import AnalysisSlots, BodyLimit, Busy
 
 log = logging.getLogger("unspin.server")
@@ -49,9 +50,12 @@ class Settings:
 
 
 class ArticleIn(BaseModel):
-    text: str | None = Field(None, description="Plain text: headline line, empty line, body (or body only "
-                                               "when title is given)")
-    html: str | None = Field(None, description="An HTML page instead of text")
+    # One of text or html is required; the schema says so, so that generated clients know.
+    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": ["text"]}, {"required": ["html"]}]})
+
+    text: str | None = Field(None, min_length=1, description="Plain text: headline line, empty line, body (or "
+                                                            "body only when title is given)")
+    html: str | None = Field(None, min_length=1, description="An HTML page instead of text")
     title: str | None = None
     url: str | None = None
     outlet: str | None = None
@@ -100,16 +104,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return task.result()
 
     # -- API -----------------------------------------------------------------------------------
-    @app.get("/v1/health", tags=["service"])
+    @app.get("/v1/health", tags=["service"], responses=error_responses())
     async def health():
         return {"status": "ok"}
 
-    @app.get("/v1/version", tags=["service"])
+    @app.get("/v1/version", tags=["service"], responses=error_responses())
     async def version():
         return {"unspin": __version__, "schema": SCHEMA_ID, "analyzers": pipeline.versions}
 
     @app.post("/v1/analyze", tags=["analysis"],
-              responses={200: {"description": f"An {SCHEMA_ID} object (or an HTML fragment with format=html)"}})
+              responses={200: {"description": f"An {SCHEMA_ID} object (or an HTML fragment with format=html)"},
+                         **error_responses(400, 413, 429, 504)})
     async def analyze(article: ArticleIn, format: str = Query("json", pattern="^(json|html)$")):
         """Analyse one article given as text or HTML."""
         doc = _document(article, limits)
@@ -120,7 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return HTMLResponse(render_fragment(analysis))
         return JSONResponse(analysis.to_dict())
 
-    @app.post("/v1/analyze/batch", tags=["analysis"])
+    @app.post("/v1/analyze/batch", tags=["analysis"], responses=error_responses(400, 413, 429, 504))
     async def analyze_batch(batch: BatchIn):
         """Analyse up to ``batch_limit`` articles; a bad one gets an error entry, the rest go on."""
         if len(batch.documents) > settings.batch_limit:
@@ -138,7 +143,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             results[i] = analysis.to_dict()
         return {"results": results}
 
-    @app.get("/v1/factchecks/search", tags=["fact-checks"])
+    @app.get("/v1/factchecks/search", tags=["fact-checks"],
+             responses=error_responses(404, not_found="No fact-check store on this server"))
     async def factcheck_search(q: str = Query(..., min_length=3, max_length=2000),
                                k: int = Query(5, ge=1, le=50)):
         """Fact-checks in the local store that match the text, best first."""
@@ -206,7 +212,9 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException):
-        return JSONResponse({"error": "http_error", "detail": str(exc.detail)}, status_code=exc.status_code)
+        # Keep the exception's headers: a 405 must say which methods are allowed (Allow).
+        return JSONResponse({"error": "http_error", "detail": str(exc.detail)}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def internal_error(_: Request, exc: Exception):

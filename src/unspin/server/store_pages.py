@@ -7,6 +7,8 @@ from pathlib import Path
 from fastapi import FastAPI, Query
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from .errors import error_responses
+
 PAGE_SIZE = 50
 
 
@@ -41,15 +43,16 @@ def install_store_pages(app: FastAPI, store_path: Path) -> None:
     def page(template: str, **context) -> HTMLResponse:
         return HTMLResponse(_env().get_template(template).render(css=asset("unspin.css"), **context))
 
-    @app.get("/v1/store/outlets", tags=["store"])
+    @app.get("/v1/store/outlets", tags=["store"], responses=error_responses())
     async def api_outlets():
         return {"outlets": outlets()}
 
-    @app.get("/v1/store/documents", tags=["store"])
+    @app.get("/v1/store/documents", tags=["store"], responses=error_responses())
     async def api_documents(outlet: str | None = None, page_: int = Query(0, alias="page", ge=0)):
         return {"documents": documents(outlet, page_), "page": page_, "page_size": PAGE_SIZE}
 
-    @app.get("/v1/store/documents/{doc_id}", tags=["store"])
+    @app.get("/v1/store/documents/{doc_id}", tags=["store"],
+             responses=error_responses(404, not_found="No document with this id in the store"))
     async def api_document(doc_id: str):
         analysis = load_analysis(cursor(), doc_id)
         if analysis is None:
