@@ -91,6 +91,8 @@ def test_clear_errors_without_stack_traces(server):
     assert too_long.status_code == 422 and too_long.json() == {
         "error": "bad_input", "detail": "text is 25,507 characters long, over the 20,000-character limit "
                                         "(raise it with UNSPIN_MAX_CHARS)"}
+    huge_page = httpx.get(server + "/v1/store/documents", params={"page": 2533867111003492364320768})
+    assert huge_page.status_code == 422 and huge_page.json()["error"] == "invalid_request"  # was a 500
     missing = httpx.get(server + "/v1/store/documents/nope")
     assert missing.status_code == 404 and "Traceback" not in missing.text
     for r in (bad_json, empty, too_big, too_long, missing):

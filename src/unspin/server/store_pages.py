@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from .errors import error_responses
 
 PAGE_SIZE = 50
+MAX_PAGE = 10_000_000  # 500 million documents; a larger page number overflowed DuckDB's OFFSET (a 500)
 
 
 def install_store_pages(app: FastAPI, store_path: Path) -> None:
@@ -48,7 +49,7 @@ def install_store_pages(app: FastAPI, store_path: Path) -> None:
         return {"outlets": outlets()}
 
     @app.get("/v1/store/documents", tags=["store"], responses=error_responses())
-    async def api_documents(outlet: str | None = None, page_: int = Query(0, alias="page", ge=0)):
+    async def api_documents(outlet: str | None = None, page_: int = Query(0, alias="page", ge=0, le=MAX_PAGE)):
         return {"documents": documents(outlet, page_), "page": page_, "page_size": PAGE_SIZE}
 
     @app.get("/v1/store/documents/{doc_id}", tags=["store"],
@@ -64,7 +65,7 @@ def install_store_pages(app: FastAPI, store_path: Path) -> None:
         return page("store_outlets.html.j2", outlets=outlets())
 
     @app.get("/store/outlet", include_in_schema=False)
-    async def store_outlet(name: str, page_: int = Query(0, alias="page", ge=0)):
+    async def store_outlet(name: str, page_: int = Query(0, alias="page", ge=0, le=MAX_PAGE)):
         return page("store_documents.html.j2", outlet=name, documents=documents(name, page_), page=page_,
                     page_size=PAGE_SIZE)
 
