@@ -54,6 +54,9 @@ _NP = (rf"(?:(?:[Tt]he|[Aa]|[Aa]n|one|two|three|several|many|some|other|[Hh]is|[
        rf"|(?:(?:the|a|an)\s+)?{_NAME}"
        r"|\b(?:he|she|they|He|She|They|I|We|we)")
 _NP_AT_END = re.compile(rf"(?P<np>{_NP})\s*$")
+_NP_REACH = 200
+_ROLE_AT_END = re.compile(_ROLE + r"$")  # "officials", "editor-in-chief"
+_PRONOUN_WORDS = {"he", "she", "they", "we"}
 # "Mark Ellison, who chairs the League, said": the subject sits before an appositive clause.
 _APPOSITIVE = re.compile(rf"(?P<np>(?!\d+\b){_NAME}),\s+(?:(?:who|which|a|an|the|its|his|her)\b|"
                          rf"(?:{_MODIFIER}\s+){{0,2}}{_ROLE})[^,;]{{0,100}},\s*$")
@@ -166,7 +169,11 @@ def _subject_before(text: str, cue: re.Match) -> tuple[str, int, int] | None:
     filler = _FILLER.search(left)
     if filler:
         left = left[:filler.start()]
-    m = _APPOSITIVE.search(left) or _NP_AT_END.search(left) or _NAME_BETWEEN_COMMAS.search(left)
+    # A subject ending at the cue starts within _NP_REACH characters of it; searching only there
+    # keeps this, the costliest pattern, from trying every position of a long sentence.
+    m = (_APPOSITIVE.search(left)
+         or (_could_end_a_subject(left) and _NP_AT_END.search(left, max(0, len(left) - _NP_REACH)))
+         or _NAME_BETWEEN_COMMAS.search(left))
     if not m:
         return None
     np_start = m.start("np") + _leading_junk_length(m.group("np"))
@@ -179,6 +186,15 @@ def _subject_before(text: str, cue: re.Match) -> tuple[str, int, int] | None:
     if not source:
         return None
     return source, np_start, cue.end()
+
+
+def _could_end_a_subject(left: str) -> bool:
+    """Whether the word before the cue can end a subject: a name or number, a role noun or a
+    pronoun. Most words cannot, and then the costly subject pattern need not run."""
+    words = left.rsplit(None, 1)
+    word = words[-1].lstrip("\"“‘'(@") if words else ""
+    # A capital anywhere counts ("al-Behery", "eBay"), as does a word with no letters ("2005").
+    return bool(word) and (not word.islower() or word in _PRONOUN_WORDS or _ROLE_AT_END.search(word) is not None)
 
 
 def _reads_as_noun(left: str, np_start: int, cue: str, right: str = "") -> bool:
