@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post("/v1/analyze", tags=["analysis"],
               responses={200: {"description": f"An {SCHEMA_ID} object (or an HTML fragment with format=html)"},
-                         **error_responses(400, 413, 429, 504)})
+                         **error_responses(400, 413, 422, 429, 504)})
     async def analyze(article: ArticleIn, format: str = Query("json", pattern="^(json|html)$")):
         """Analyse one article given as text or HTML."""
         doc = _document(article, limits)
@@ -125,7 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return HTMLResponse(render_fragment(analysis))
         return JSONResponse(analysis.to_dict())
 
-    @app.post("/v1/analyze/batch", tags=["analysis"], responses=error_responses(400, 413, 429, 504))
+    @app.post("/v1/analyze/batch", tags=["analysis"], responses=error_responses(400, 413, 422, 429, 504))
     async def analyze_batch(batch: BatchIn):
         """Analyse up to ``batch_limit`` articles; a bad one gets an error entry, the rest go on."""
         if len(batch.documents) > settings.batch_limit:
@@ -144,7 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"results": results}
 
     @app.get("/v1/factchecks/search", tags=["fact-checks"],
-             responses=error_responses(404, not_found="No fact-check store on this server"))
+             responses=error_responses(404, 422, not_found="No fact-check store on this server"))
     async def factcheck_search(q: str = Query(..., min_length=3, max_length=2000),
                                k: int = Query(5, ge=1, le=50)):
         """Fact-checks in the local store that match the text, best first."""

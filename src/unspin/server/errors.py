@@ -27,6 +27,7 @@ _MEANING = {
 
 
 def error_responses(*statuses: int, not_found: str | None = None) -> dict:
-    """The ``responses=`` of a route: these statuses, each with the error body."""
+    """The ``responses=`` of a route: these statuses, and 401 and 500 that any route may give, each
+    with the error body (a route that reads input lists 422 itself)."""
     return {s: {"model": ErrorOut, "description": not_found if s == 404 and not_found else _MEANING[s]}
-            for s in (*statuses, 401, 422, 500)}
+            for s in (*statuses, 401, 500)}

@@ -48,12 +48,12 @@ def install_store_pages(app: FastAPI, store_path: Path) -> None:
     async def api_outlets():
         return {"outlets": outlets()}
 
-    @app.get("/v1/store/documents", tags=["store"], responses=error_responses())
+    @app.get("/v1/store/documents", tags=["store"], responses=error_responses(422))
     async def api_documents(outlet: str | None = None, page_: int = Query(0, alias="page", ge=0, le=MAX_PAGE)):
         return {"documents": documents(outlet, page_), "page": page_, "page_size": PAGE_SIZE}
 
     @app.get("/v1/store/documents/{doc_id}", tags=["store"],
-             responses=error_responses(404, not_found="No document with this id in the store"))
+             responses=error_responses(404, 422, not_found="No document with this id in the store"))
     async def api_document(doc_id: str):
         analysis = load_analysis(cursor(), doc_id)
         if analysis is None:

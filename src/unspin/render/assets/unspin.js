@@ -22,17 +22,19 @@
   }
 
   function recolour(root) {
-    var off = hidden(root), min = minScore(root);
+    var off = hidden(root), min = minScore(root), visible = {};
+    // Which findings are shown, looked up once: the slider fires this on every step of a drag,
+    // and a query per span of every mark grows with the square of the article's flags.
     root.querySelectorAll(".findings li[data-span-id]").forEach(function (item) {
       item.hidden = parseFloat(item.getAttribute("data-score") || "1") < min;
+      if (shown(item, off, min)) { visible[item.getAttribute("data-span-id")] = item.getAttribute("data-layer"); }
     });
     root.querySelectorAll("mark.hl").forEach(function (mark) {
       // The layers of the mark's spans that are shown; data-layers lists them in paint order
       // (render/highlight.py): the first shown wins.
       var live = {};
       (mark.getAttribute("data-spans") || "").split(" ").forEach(function (id) {
-        var item = root.querySelector('[data-span-id="' + id + '"]');
-        if (item && shown(item, off, min)) { live[item.getAttribute("data-layer")] = true; }
+        if (visible[id]) { live[visible[id]] = true; }
       });
       var layers = (mark.getAttribute("data-layers") || "").split(" ");
       layers.forEach(function (l) { mark.classList.remove("l-" + l); });
