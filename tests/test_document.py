@@ -34,6 +34,15 @@ def test_sentences_never_cross_a_line_break_and_title_is_its_own_sentence():
     assert split_sentences(doc)[0].in_title
 
 
+def test_an_opening_quotation_mark_belongs_to_the_sentence_it_opens():
+    body = ('"We won," Trump added. "It was huge." He left. “Next,” she said. (It rained.) '
+            'He said "no." Then he left.')
+    doc = parse_text(f"Title\n\n{body}")
+    texts = [doc.text[s.start:s.end] for s in split_sentences(doc)[1:]]
+    assert texts == ['"We won," Trump added.', '"It was huge."', "He left.", "“Next,” she said.",
+                     "(It rained.)", 'He said "no."', "Then he left."]
+
+
 def test_the_sentencizer_vocabulary_stays_bounded_over_a_long_scan(monkeypatch):
     # spaCy keeps every string it has seen; unique tokens (numbers, names) must not grow it forever.
     from unspin import segment

@@ -55,10 +55,10 @@ def split_many(docs: list[Document]) -> list[list[Sentence]]:
             start, end = _trim(docs[i].text, offset, offset + len(line))
             if end > start:
                 out[i].append(Sentence(start, end))
-    for (i, offset, _), parsed in zip(hard, _nlp().pipe((line for _, _, line in hard), batch_size=256)):
+    for (i, offset, line), parsed in zip(hard, _nlp().pipe((line for _, _, line in hard), batch_size=256)):
         text = docs[i].text
-        for sent in parsed.sents:
-            start, end = _trim(text, offset + sent.start_char, offset + sent.end_char)
+        for start, end in _opening_marks_forward(line, [(s.start_char, s.end_char) for s in parsed.sents]):
+            start, end = _trim(text, offset + start, offset + end)
             if end > start:
                 out[i].append(Sentence(start, end))
     for sentences in out:
@@ -67,6 +67,23 @@ def split_many(docs: list[Document]) -> list[list[Sentence]]:
 
 
 _INNER_END = re.compile(r"[.!?…;:]\S*\s+\S")
+# An opening quotation mark or bracket after a space, at the very end of a sentence.
+_TRAILING_OPENER = re.compile(r"\s([“‘\"'(\[]+)\s*$")
+
+
+def _opening_marks_forward(line: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Give an opening mark to the sentence it opens. The sentencizer keeps every punctuation
+    token after a full stop in the sentence that stop ends, so in 'Trump added. "We will win."'
+    the first sentence would end on the quotation mark that opens the second (3 % of the
+    sentences of the hyperpartisan articles), and a claim or span shown would end on a stray '“'."""
+    bounds = list(bounds)
+    for k in range(len(bounds) - 1):
+        start, end = bounds[k]
+        m = _TRAILING_OPENER.search(line, start, end)
+        if m and m.start(1) > start:
+            bounds[k] = (start, m.start(1))
+            bounds[k + 1] = (m.start(1), bounds[k + 1][1])
+    return bounds
 
 
 def _lines(text: str, start: int) -> list[tuple[int, str]]:
