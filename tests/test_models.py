@@ -278,3 +278,14 @@ def test_a_caption_byline_or_link_line_in_title_case_is_not_a_claim():
     claims = [c.text for c in Pipeline(["claims"])(parse_text(text)).claims]
     assert claims and claims[0].startswith("Hillary Clinton said")
     assert not any(c.startswith(("Hillary Clinton Holds", "The Man Who")) for c in claims)
+
+
+def test_a_short_line_without_sentence_punctuation_is_not_a_claim_unless_it_is_a_list_item():
+    text = ("Budget passes\n\nThe state budget cut corporate tax rates to 30% from 35% in April, officials said.\n"
+            "Today's top news by email\n"
+            "Mail theft is a federal crime\n"
+            "- Reduced corporate tax rates to 30%\n")
+    claims = [c.text for c in Pipeline(["claims"])(parse_text(text)).claims]
+    assert claims[0].startswith("The state budget")
+    assert "- Reduced corporate tax rates to 30%" in claims
+    assert not any(c.startswith(("Today's", "Mail theft")) for c in claims)

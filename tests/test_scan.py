@@ -239,6 +239,38 @@ def test_report_and_export(tmp_path):
     assert result.returncode == 0 and (tmp_path / "r.html").exists()
 
 
+def test_repeated_claims_show_a_syndicated_story_once_and_a_claim_echoed_by_outlets_first(tmp_path):
+    from unspin.store.db import CorpusStore
+    from unspin.store.queries import repeated_claims
+
+    wire = ["The FBI said 80 people paid ransoms to fake kidnappers in 2017.",
+            "Most of the victims were from Los Angeles and Houston, the FBI said.",
+            "The callers demanded less than $2,000 to avoid wire limits."]
+    echoed = "Crime rose by 40 percent in the city last year."
+    articles = {"a1": ("Paper A", wire + [echoed]), "a2": ("Paper B", wire), "a3": ("Blog C", [echoed])}
+    with CorpusStore(tmp_path / "store.duckdb") as store:
+        for doc_id, (outlet, claims) in articles.items():
+            store.con.execute("INSERT INTO documents (doc_id, title, outlet) VALUES (?, ?, ?)",
+                              [doc_id, doc_id, outlet])
+            for k, text in enumerate(claims):
+                store.con.execute("INSERT INTO claims (doc_id, start, \"end\", text, checkworthiness) "
+                                  "VALUES (?, ?, ?, ?, ?)", [doc_id, k, k + 1, text, 0.5 + k / 10])
+        store.con.execute("INSERT INTO documents (doc_id, title, outlet) VALUES ('a4', 'a4', 'Blog C')")
+        store.con.execute("INSERT INTO claims (doc_id, start, \"end\", text, checkworthiness) "
+                          "VALUES ('a4', 0, 1, 'Crime rose by 40 percent in the city, last year!', 0.9)")
+        for doc_id in ("a3", "a4"):
+            store.con.execute("INSERT INTO claims (doc_id, start, \"end\", text, checkworthiness) "
+                              "VALUES (?, 5, 9, 'Blog C has served 3 million readers since 2009.', 0.6)", [doc_id])
+        found = repeated_claims(store)
+    assert found["across"] == [
+        {"claim": "Crime rose by 40 percent in the city, last year!",  # the same words, more check-worthy
+         "outlets": ["Blog C", "Paper A"], "documents": 3, "also": 0},
+        {"claim": wire[2], "outlets": ["Paper A", "Paper B"], "documents": 2, "also": 2},  # most check-worthy
+    ]
+    assert found["within"] == [{"claim": "Blog C has served 3 million readers since 2009.", "outlets": ["Blog C"],
+                                "documents": 2, "also": 0}]
+
+
 def test_a_store_another_process_holds_or_a_file_that_is_no_store_is_one_line_and_exit_2(tmp_path):
     store = tmp_path / "nested" / "store.duckdb"  # folders are created, as for any new store
     scan([str(make_corpus(tmp_path / "in", 3))], store, engine="inline", fast=True, progress="none")

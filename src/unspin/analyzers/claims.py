@@ -50,7 +50,8 @@ class ClaimsAnalyzer(Analyzer):
                 continue
             idx = [i for i, s in enumerate(analysis.sentences)
                    if _words(analysis.sentence_text(i)) >= MIN_WORDS and not _introduces_quote(analysis, i)
-                   and (s.in_title or not _heading_like(analysis.sentence_text(i)))]
+                   and (s.in_title or not _heading_like(analysis.sentence_text(i)))
+                   and (s.in_title or not _short_bare_line(analysis, i))]
             if not idx:
                 continue
             texts = [analysis.sentence_text(i) for i in idx]
@@ -140,6 +141,26 @@ def _heading_like(text: str) -> bool:
         return False
     capitalised = [w[0].isupper() for w in words]
     return sum(capitalised) >= 0.7 * len(words) and capitalised[:4].count(False) <= 1
+
+
+_ENDS_A_SENTENCE = re.compile(r"[.!?…:;][\"”’')\]]*$")
+_LIST_ITEM = re.compile(r"(?:[-–—*•·]|\d{1,3}[.)])\s")
+SHORT_LINE_WORDS = 9
+
+
+def _short_bare_line(analysis: Analysis, sentence: int) -> bool:
+    """A body line of fewer than nine words with no sentence punctuation: site furniture ("Today's
+    top news by email", "The afternoon's latest local news"), a subheading, a caption or the
+    headline of a linked story ("Teacher calls police on special needs student"), not something the
+    article states. An item of a list ("- Reduced corporate tax rates to 30%") is still read."""
+    s = analysis.sentences[sentence]
+    text = analysis.text
+    line_start, line_end = text.rfind("\n", 0, s.start) + 1, text.find("\n", s.end)
+    if text[line_start:s.start].strip() or text[s.end:None if line_end < 0 else line_end].strip():
+        return False  # one sentence among others on its line
+    line = text[s.start:s.end]
+    return len(line.split()) < SHORT_LINE_WORDS and not _ENDS_A_SENTENCE.search(line) \
+        and not _LIST_ITEM.match(line)
 
 
 def _introduces_quote(analysis: Analysis, sentence: int) -> bool:
