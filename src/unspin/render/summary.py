@@ -14,7 +14,8 @@ SCORE_NAMES = {
 
 def headline_verdict(analysis: Analysis) -> str:
     cues = analysis.spans_in("headline")
-    cue_text = f"{len(cues)} clickbait cue{'s' if len(cues) != 1 else ''} in the headline"
+    cue_text = (f"{len(cues)} clickbait cue{'s' if len(cues) != 1 else ''} in the headline" if cues
+                else "no clickbait cue in the headline")
     if "clickbait" in analysis.scores:
         p = analysis.scores["clickbait"]
         verdict = "clickbait" if p >= 0.5 else "not clickbait"
