@@ -60,6 +60,21 @@ def test_classify_given_spans():
         unspin.classify_techniques(doc, [(5, 10_000)])
 
 
+def test_a_phrase_said_once_is_never_repetition_and_the_evidence_counts_how_often_it_is_said():
+    from unspin.analyzers.propaganda import _times_said
+
+    text = ("Build the wall\n\nWe must build the wall. The senator said: build the wall now.\n"
+            "Crime is out of control, and so is the border.\nBuild   the wall!")
+    doc = parse_text(text)
+    once = (doc.text.index("Crime"), doc.text.index("control") + 7)
+    again = (doc.text.index("build the wall"), doc.text.index("build the wall") + 14)
+    ranked = [dict(r) for r in unspin.classify_techniques(doc, [once, again])]
+    assert ranked[0]["Repetition"] == 0.0 and abs(sum(ranked[0].values()) - 1) < 1e-4
+    assert ranked[1]["Repetition"] > 0.0
+    assert _times_said(doc.text, *again, "Repetition") == " The article uses these words 4 times."
+    assert _times_said(doc.text, *once, "Repetition") == "" == _times_said(doc.text, *again, "Slogans")
+
+
 @pytest.mark.parametrize("tagged", [("-", "style"), ("washington", "-")])
 def test_a_tagged_run_is_widened_to_the_whole_hyphenated_word(tagged):
     """The tagger works on word pieces: a run of '-style' (or 'Washington-') becomes the word."""

@@ -68,7 +68,8 @@ def fit_temperature(model: PropagandaModel, dev: list[Article], encs: list[Encod
     for a, enc in zip(dev, encs):
         spans = list(a.flc)
         model.head.temperature = 1.0
-        probs = model.classify(enc, spans, a.title_end)
+        # The temperature scales the classifier's own logits; the rule on Repetition comes after.
+        probs = model.classify(enc, spans, a.title_end, constrained=False)
         for (s, e), p in zip(spans, probs):
             rows.append(np.log(np.maximum(p, 1e-9)))
             targets.append(LABELS.index(a.flc[(s, e)][0]))

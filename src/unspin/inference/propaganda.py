@@ -197,8 +197,10 @@ class PropagandaModel:
         return start, end, float(p_prop[run].mean())
 
     # -- technique classification --------------------------------------------------------------
-    def classify(self, enc: Encoded, spans: Sequence[tuple[int, int]], title_end: int) -> np.ndarray:
-        """Technique probabilities [len(spans), 14] for given character spans."""
+    def classify(self, enc: Encoded, spans: Sequence[tuple[int, int]], title_end: int,
+                 constrained: bool = True) -> np.ndarray:
+        """Technique probabilities [len(spans), 14] for given character spans; ``constrained=False``
+        gives the classifier's own probabilities, before the rule on Repetition."""
         if not spans:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         lower = enc.text.lower()
@@ -209,7 +211,15 @@ class PropagandaModel:
             if pooled is None:
                 pooled = np.zeros(3 * dim, dtype=np.float32)
             rows.append(np.concatenate([pooled, span_features(enc.text, lower, start, end, title_end)]))
-        return self.head.probs(np.stack(rows).astype(np.float32))
+        probs = self.head.probs(np.stack(rows).astype(np.float32))
+        if constrained and "Repetition" in self.labels:
+            # Repetition is a phrase said again: a span whose words occur nowhere else in the
+            # article cannot be one, whatever the classifier makes of its wording.
+            k = self.labels.index("Repetition")
+            once = np.array([_occurs_once(lower, start, end) for start, end in spans])
+            probs[once, k] = 0.0
+            probs[once] /= probs[once].sum(axis=1, keepdims=True)
+        return probs
 
     def calibrated(self, span_prob: float, technique_prob: float) -> float:
         a, b, c = self.config.get("calibration", [1.0, 1.0, 0.0])
@@ -265,6 +275,12 @@ def _merge_touching(spans: list[tuple[int, int, float]], text: str, gap: int = 0
         else:
             out.append([start, end, p])
     return [(a, b, p) for a, b, p in out]
+
+
+def _occurs_once(lower: str, start: int, end: int) -> bool:
+    """The span's text (lower case, at least three characters) is found nowhere else in the text."""
+    key = lower[start:end].strip()
+    return len(key) >= 3 and lower.count(key) <= 1
 
 
 def _in_word(text: str, i: int) -> bool:
