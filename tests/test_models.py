@@ -60,6 +60,23 @@ def test_classify_given_spans():
         unspin.classify_techniques(doc, [(5, 10_000)])
 
 
+@pytest.mark.parametrize("marked, shown", [
+    ('in [fabricated, noncompetitive "]markets"', "fabricated, noncompetitive"),
+    ("it go[, like many women do, because] he", "like many women do, because"),
+    ("the [Iconic ‘]Caddyshack’", "Iconic"),
+    ("ridiculous [liberal (]Democrat)", "liberal"),
+    ("his usual [whimsical, boorish fashion -]- nevertheless", "whimsical, boorish fashion"),
+    ('called him [a "bigot" and "racist"]. Then', 'a "bigot" and "racist"'),
+    ("[Kill All Indoor Odor,] Mold", "Kill All Indoor Odor"),
+])
+def test_a_span_never_begins_or_ends_on_a_separator_or_a_stray_quotation_mark(marked, shown):
+    from unspin.inference.propaganda import _trim
+
+    text = marked.replace("[", "").replace("]", "")
+    start, end, _ = _trim(text, marked.index("["), marked.index("]") - 1, 0.5)
+    assert text[start:end] == shown
+
+
 def test_a_phrase_said_once_is_never_repetition_and_the_evidence_counts_how_often_it_is_said():
     from unspin.analyzers.propaganda import _times_said
 

@@ -38,7 +38,8 @@ TUNING_NOTE = ("1.0.1: decoding thresholds, temperature and calibration tuned on
                "hyphenated words at both ends (a run starting at '-style' of 'Washington-style' covers the word), "
                "decoding re-tuned on dev; 1.0.3: one window per int8 call, so an article's results no longer "
                "depend on the other articles encoded with it, decoding re-tuned on dev; 1.0.4: a span whose words occur "
-               "nowhere else in the article is never labelled Repetition (its next technique instead), decoding "
+               "nowhere else in the article is never labelled Repetition (its next technique instead), and a span "
+               "no longer begins or ends on a comma, a colon or a stray quotation mark or bracket; decoding "
                "re-tuned on dev")
 WORK = splits.ROOT / "build" / "propaganda"
 

@@ -182,7 +182,7 @@ class PropagandaModel:
                 run = [t] if on else []
             if run:
                 spans.append(self._run_span(enc.text, window, p_prop, run))
-        merged = _merge_touching(spans, enc.text, self.merge_gap)
+        merged = [_trim(enc.text, *s) for s in _merge_touching(spans, enc.text, self.merge_gap)]
         return [s for s in merged if s[1] - s[0] >= max(2, self.min_chars)]
 
     @staticmethod
@@ -275,6 +275,22 @@ def _merge_touching(spans: list[tuple[int, int, float]], text: str, gap: int = 0
         else:
             out.append([start, end, p])
     return [(a, b, p) for a, b, p in out]
+
+
+_LEADING = set(",;:.)]}”’")
+_TRAILING = set(",;:([{“‘")
+
+
+def _trim(text: str, start: int, end: int, p: float) -> tuple[int, int, float]:
+    """Drop what cannot begin or end a phrase: a comma or colon at either end, a closing mark at
+    the start, an opening one at the end ('fabricated, noncompetitive "' of '... "markets"')."""
+    while start < end and (text[start].isspace() or text[start] in _LEADING
+                           or (text[start] in "\"'" and (start + 1 == end or text[start + 1].isspace()))):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _TRAILING
+                           or (text[end - 1] in "\"'-–—" and (end - 1 == start or text[end - 2].isspace()))):
+        end -= 1
+    return start, end, p
 
 
 def _occurs_once(lower: str, start: int, end: int) -> bool:
