@@ -110,8 +110,10 @@ Calibration of span scores on the test split: ECE {cal.get('ece', float('nan')):
 * Rare techniques (Bandwagon, Thought-terminating clichés, Whataboutism/straw man/red herring,
   Black-and-white fallacy) are seldom found: few training examples, and they need discourse
   context that a 256-token window of one article does not always hold.
-* Repetition depends on the rest of the article; the classifier sees a repetition count feature
-  but the tagger often misses the repeated phrase.
+* Repetition is never flagged by `unspin analyze` (since 1.0.4): the PTC marks it on the repeated
+  occurrences of a phrase, which the tagger does not find, and the spans it found and the
+  classifier called Repetition were wrong 26 times in 27 on dev. `classify_techniques` still
+  names it for spans given to it whose words the article says more than once (TC F1 0.51 on test).
 * Quotes: the annotators marked propaganda in quoted speech too, so the model flags what a quoted
   politician says as the article's propaganda. The span is right; the attribution is the reader's.
 * Span boundaries are fuzzy (the metric gives partial credit for overlap); spans often cover a

@@ -37,10 +37,10 @@ TUNING_NOTE = ("1.0.1: decoding thresholds, temperature and calibration tuned on
                "`unspin analyze` uses (headline in a window of its own); 1.0.2: spans are widened to whole "
                "hyphenated words at both ends (a run starting at '-style' of 'Washington-style' covers the word), "
                "decoding re-tuned on dev; 1.0.3: one window per int8 call, so an article's results no longer "
-               "depend on the other articles encoded with it, decoding re-tuned on dev; 1.0.4: a span whose words occur "
-               "nowhere else in the article is never labelled Repetition (its next technique instead), and a span "
-               "no longer begins or ends on a comma, a colon or a stray quotation mark or bracket; decoding "
-               "re-tuned on dev")
+               "depend on the other articles encoded with it, decoding re-tuned on dev; 1.0.4: the spans the tagger "
+               "finds are never labelled Repetition, and a given span whose words occur nowhere else in the "
+               "article is not either (the next technique instead); a span no longer begins or ends on a comma, "
+               "a colon or a stray quotation mark or bracket; decoding re-tuned on dev")
 WORK = splits.ROOT / "build" / "propaganda"
 
 

@@ -2,7 +2,6 @@
 technique names, a calibrated score and the technique's definition as the explanation."""
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from ..analysis import Analysis
@@ -40,7 +39,6 @@ class PropagandaAnalyzer(Analyzer):
             for p in predicted:
                 analysis.add_span(p.start, p.end, "propaganda", p.technique, p.score,
                                   f"{display_name(p.technique)}: {definition(p.technique)}"
-                                  + _times_said(analysis.text, p.start, p.end, p.technique)
                                   + quotation_note(quotations, p.start, p.end))
 
     def classify_spans(self, document: Document, spans: Sequence[tuple[int, int]],
@@ -57,16 +55,6 @@ class PropagandaAnalyzer(Analyzer):
         labels = self.model.labels
         return [sorted(((labels[k], float(p[k])) for k in range(len(labels))), key=lambda x: -x[1])
                 for p in probs]
-
-
-def _times_said(text: str, start: int, end: int, technique: str) -> str:
-    """The evidence for Repetition: how often the article says these words."""
-    if technique != "Repetition":
-        return ""
-    key = " ".join(text[start:end].lower().split())
-    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, key.split())) + r"(?!\w)"
-    times = len(re.findall(pattern, text.lower())) if key else 0
-    return f" The article uses these words {times} times." if times > 1 else ""
 
 
 def classify_techniques(document: Document, spans: Sequence[tuple[int, int]]) -> list[list[tuple[str, float]]]:
