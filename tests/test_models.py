@@ -68,6 +68,8 @@ def test_classify_given_spans():
     ("his usual [whimsical, boorish fashion -]- nevertheless", "whimsical, boorish fashion"),
     ('called him [a "bigot" and "racist"]. Then', 'a "bigot" and "racist"'),
     ("[Kill All Indoor Odor,] Mold", "Kill All Indoor Odor"),
+    ("accused of [shirking its] responsibilities", "shirking"),
+    ("[the radical left and] its allies", "the radical left"),
 ])
 def test_a_span_never_begins_or_ends_on_a_separator_or_a_stray_quotation_mark(marked, shown):
     from unspin.inference.propaganda import _trim
