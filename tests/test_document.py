@@ -54,3 +54,11 @@ def test_the_sentencizer_vocabulary_stays_bounded_over_a_long_scan(monkeypatch):
         sentences = split_sentences(parse_text(f"Title\n\n{body}"))
         assert len(sentences) == 1 + 200 + 2
         assert len(segment._nlp().vocab) <= 2_000 + 200 * 2  # at most one article past the cap
+
+
+def test_a_rank_or_title_before_a_name_does_not_end_a_sentence():
+    doc = parse_text("Title\n\nFerguson Police Lt. Col. Al Eickhoff told the paper. Det. Sgt. Ann Lee agreed. "
+                     'Asked again, he said: "No." Then he left.')
+    texts = [doc.text[s.start:s.end] for s in split_sentences(doc)[1:]]
+    assert texts == ["Ferguson Police Lt. Col. Al Eickhoff told the paper.", "Det. Sgt. Ann Lee agreed.",
+                     'Asked again, he said: "No."', "Then he left."]

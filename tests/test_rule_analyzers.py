@@ -85,6 +85,8 @@ def test_headline_cues(title, label, evidence):
     ("This is HUGE news for savers", "It is a huge change for people with savings.", ["HUGE"]),
     ("Show over for MTV's The Osbournes", "The show ends after four series.", []),
     ("Governor SLAMS plan", "The governor criticised the plan.", ["SLAMS"]),
+    # With no body to go by: a four-letter word is an acronym unless it is a common English word.
+    ("You MUST see what FIFA did", "", ["MUST"]),
 ])
 def test_shouting_capitals_are_told_from_acronyms_by_the_article(title, body, shouted):
     found = spans(f"{title}\n\n{body}", "headline")
@@ -237,7 +239,7 @@ def test_claim_attribution_inside_a_long_quotation_and_after_a_lost_closing_mark
         return found.source if found else None
 
     assert source("It was fair.") == "Vaughan"  # the middle of a three-sentence quotation
-    assert source("I have not sacked them") == "Vaughan"  # after a lost closing mark, the same speaker
+    assert source("\"I have not sacked them") == "Vaughan"  # after a lost closing mark, the same speaker
     # The second opening mark ended the first quotation, so the pairing stays in step to the end.
     assert source("The club was bottom") is None
 

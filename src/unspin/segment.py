@@ -13,6 +13,11 @@ from .document import Document, Sentence
 # so a scan of millions of articles would grow by hundreds of MB per worker (numbers, names, typos).
 # Past this many lexemes the pipeline is rebuilt (0.1 s), which bounds the growth at about 40 MB.
 MAX_LEXEMES = 100_000
+# Abbreviations written before a name that spaCy's tokenizer does not know, so that "backed by Lt.
+# Col. Jane Doe" would end a sentence at each full stop. Not "No." (a reply: 'he said: "No."') nor
+# "Ave." (it ends sentences: "He lives on Fifth Ave.").
+TITLES = ("Lt.", "Col.", "Sgt.", "Capt.", "Cpl.", "Pvt.", "Maj.", "Cmdr.", "Adm.", "Supt.", "Det.", "Insp.",
+          "Sr.", "Ft.", "Gov.", "Sen.", "Rep.", "Gen.", "Hon.", "Pres.", "Atty.", "Cllr.")
 _NLP: list = []
 
 
@@ -21,6 +26,8 @@ def _nlp():
         import spacy
 
         nlp = spacy.blank("en")
+        for title in TITLES:  # one token with its full stop, so no sentence ends there
+            nlp.tokenizer.add_special_case(title, [{"ORTH": title}])
         nlp.add_pipe("sentencizer")
         # spaCy refuses texts over 1M characters because its parser and NER need ~1 GB per 100k;
         # the tokenizer and rule sentencizer used here are linear, and the readers bound a text

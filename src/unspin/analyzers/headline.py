@@ -118,7 +118,10 @@ def _shouted(word: str, body: str) -> bool:
     """A word in capitals is shouted, not an acronym, when the article writes it in lower case
     ("HUGE" in the title, "huge" in the body). One the article also writes in capitals ("IAAF",
     "RFID") is an acronym, as are the known ones; with neither to go by, words of four letters are
-    taken as acronyms (most are: FARC, HSBC, UCLA) and longer ones as shouting."""
+    taken as acronyms (most are: FARC, HSBC, UCLA) unless they are common English words ("THIS",
+    "MUST", "NEVER": spaCy's stop words), and longer ones as shouting."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     letters = re.sub(r"['’]", "", word)
     if len(letters) < _MIN_CAPS_LETTERS or letters in _ACRONYMS:
         return False
@@ -126,4 +129,4 @@ def _shouted(word: str, body: str) -> bool:
         return True
     if re.search(rf"\b{re.escape(word)}\b", body):
         return False
-    return len(letters) > _MIN_CAPS_LETTERS
+    return len(letters) > _MIN_CAPS_LETTERS or word.lower() in STOP_WORDS
