@@ -13,6 +13,11 @@ from .models import model_dir, sentence_encoder
 from .quotations import quotations_of
 
 MIN_WORDS = 5  # shorter "sentences" are headings or fragments, not claims
+# Which sentences may be claims is decided by rules, apart from the head; the version analyses
+# record is "<head version>+rules.<this>" so that a store can tell runs of different rules apart.
+# 1: five words, no quotation introducers; 2: embedded tweets' signatures and Title Case lines;
+# 3: short lines with no sentence punctuation.
+RULES = 3
 
 
 @register
@@ -33,7 +38,7 @@ class ClaimsAnalyzer(Analyzer):
         from ..inference.text_classifier import TextClassifier
 
         self.head = TextClassifier.load(model_dir("heads") / "checkworthy.json.gz")
-        self.version = self.head.version
+        self.version = f"{self.head.version}+rules.{RULES}"
         self.threshold = self.config.get("threshold", self.head.threshold)
         self.k = self.config.get("matches", 3)
         self.min_similarity = self.config.get("min_similarity", 0.5)
