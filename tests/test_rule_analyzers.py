@@ -260,6 +260,7 @@ def test_quotations_and_whom_the_article_gives_them_to():
     assert [text[q.start:q.end] for q in quotes] == [
         '"We will never surrender our town to these thugs,"', "“The plan is a disgrace,”", '"betrayal"',
         '"The council has failed.', "“It was a mistake,”"]  # the fourth is left open: it runs to the end of its line
+    assert [q.closed for q in quotes] == [True, True, True, False, True]
     at = text.index
     assert quotation_note(quotes, at("thugs"), at("thugs") + 5) == (
         " In quotation marks: words the article attributes to Mayor Ana Ruiz.")

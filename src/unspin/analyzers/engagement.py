@@ -147,8 +147,7 @@ def _outside_quotations(analysis: Analysis, hits: list[Hit]) -> list[Hit]:
         return hits
     from .quotations import find_quotations
 
-    text = analysis.text
-    closed = [q for q in find_quotations(analysis) if text[q.end - 1] in "\"”"]
+    closed = [q for q in find_quotations(analysis) if q.closed]
     return [h for h in hits if not any(q.start < h.start < q.end for q in closed)]
 
 

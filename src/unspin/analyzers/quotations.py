@@ -26,6 +26,7 @@ class Quotation:
     end: int  # after the closing mark (or the end of the paragraph)
     attribution: Attribution | None  # whom the article gives it to, if it says
     written: str | None  # that attribution as the article writes it ("she said in one tweet")
+    closed: bool = True  # False: ended by the next opening mark or by the end of its paragraph
 
     @property
     def speaker(self) -> str | None:
@@ -49,7 +50,7 @@ def find_quotations(analysis: Analysis) -> list[Quotation]:
     for paragraph in re.finditer(r"[^\n]+", text[body:]):
         p_start, p_end = body + paragraph.start(), body + paragraph.end()
         lead = p_start + len(paragraph.group(0)) - len(paragraph.group(0).lstrip())
-        for s, e, continues in _quoted(paragraph.group(0), p_start):
+        for s, e, continues, closed in _quoted(paragraph.group(0), p_start):
             # The sentences the quotation touches: from the one holding its first mark to its last one.
             first, last = max(0, bisect_right(starts, s) - 1), bisect_left(starts, e)
             a = _attribution([a for i in range(first, last) for a in by_sentence.get(i, ())], s, e)
@@ -57,7 +58,7 @@ def find_quotations(analysis: Analysis) -> list[Quotation]:
                 a = out[-1].attribution  # the same speaker goes on after a lost closing mark
             if a is None and s == lead:
                 a = carried  # 'ESPN said:' ending one paragraph, the quotation opening the next
-            out.append(Quotation(s, e, a, text[a.start:a.end] if a else None))
+            out.append(Quotation(s, e, a, text[a.start:a.end] if a else None, closed))
         carried = _handed_on(analysis, out, starts, by_sentence, p_end)
     return out
 
@@ -76,12 +77,13 @@ def _handed_on(analysis: Analysis, out: list[Quotation], starts: list[int],
     return None
 
 
-def _quoted(paragraph: str, offset: int) -> list[tuple[int, int, bool]]:
+def _quoted(paragraph: str, offset: int) -> list[tuple[int, int, bool, bool]]:
     """Quoted stretches of one paragraph. A straight quote opens when it follows a space and precedes
     a word, and closes the other way round; an opening mark met while a quotation is open ends that
     one there, as in news copy that drops a closing mark ('… dismiss them. "I haven't …'), so one
-    lost mark does not turn the rest of the paragraph inside out. The flag is True for a quotation
-    that opened while another was still open (it continues the same speaker's words)."""
+    lost mark does not turn the rest of the paragraph inside out. Each is (start, end, continues,
+    closed): ``continues`` for a quotation that opened while another was still open (it goes on
+    with the same speaker's words), ``closed`` for one that ends on its closing mark."""
     found, start, continues = [], None, False
     for mark in _MARK.finditer(paragraph):
         at, before, after = mark.start(), paragraph[mark.start() - 1:mark.start()], paragraph[mark.end():mark.end() + 1]
@@ -91,13 +93,13 @@ def _quoted(paragraph: str, offset: int) -> list[tuple[int, int, bool]]:
         closes = char == "”" or (char == '"' and not opens)
         if opens:
             if start is not None:
-                found.append((offset + start, offset + at, continues))
+                found.append((offset + start, offset + at, continues, False))
             start, continues = at, start is not None
         elif closes and start is not None:
-            found.append((offset + start, offset + at + 1, continues))
+            found.append((offset + start, offset + at + 1, continues, True))
             start, continues = None, False
     if start is not None:
-        found.append((offset + start, offset + len(paragraph), continues))
+        found.append((offset + start, offset + len(paragraph), continues, False))
     return found
 
 
