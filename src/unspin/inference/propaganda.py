@@ -219,7 +219,7 @@ class PropagandaModel:
             k = self.labels.index("Repetition")
             once = np.array([_occurs_once(lower, start, end) for start, end in spans])
             probs[once, k] = 0.0
-            probs[once] /= probs[once].sum(axis=1, keepdims=True)
+            probs[once] /= np.maximum(probs[once].sum(axis=1, keepdims=True), 1e-12)
         return probs
 
     def calibrated(self, span_prob: float, technique_prob: float) -> float:
