@@ -160,12 +160,13 @@ def _short_bare_line(analysis: Analysis, sentence: int) -> bool:
     article states. An item of a list ("- Reduced corporate tax rates to 30%") is still read."""
     s = analysis.sentences[sentence]
     text = analysis.text
-    line_start, line_end = text.rfind("\n", 0, s.start) + 1, text.find("\n", s.end)
-    if text[line_start:s.start].strip() or text[s.end:None if line_end < 0 else line_end].strip():
-        return False  # one sentence among others on its line
     line = text[s.start:s.end]
-    return len(line.split()) < SHORT_LINE_WORDS and not _ENDS_A_SENTENCE.search(line) \
-        and not _LIST_ITEM.match(line)
+    if len(line.split()) >= SHORT_LINE_WORDS or _ENDS_A_SENTENCE.search(line) or _LIST_ITEM.match(line):
+        return False
+    # The sentence must be its whole line (the search for the line's ends comes last: in a long
+    # paragraph it would scan back to the paragraph's start for every sentence).
+    line_start, line_end = text.rfind("\n", 0, s.start) + 1, text.find("\n", s.end)
+    return not (text[line_start:s.start].strip() or text[s.end:None if line_end < 0 else line_end].strip())
 
 
 def _introduces_quote(analysis: Analysis, sentence: int) -> bool:
