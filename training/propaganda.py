@@ -215,7 +215,8 @@ def main() -> None:
     if args.tune_only:
         # The decoding is part of the version: re-tuning after a change of it records the new one.
         config = json.loads((args.out / "config.json").read_text())
-        config.update({"version": VERSION, "tuning_note": TUNING_NOTE})
+        variant = config.get("version", "").partition("-")[2]  # e.g. "distilled-3-layers" of a student
+        config.update({"version": f"{VERSION}-{variant}" if variant else VERSION, "tuning_note": TUNING_NOTE})
         (args.out / "config.json").write_text(json.dumps(config, indent=1))
         base = base_model_path()
         tune_on_dev(args.out, load_articles(ptc_split()["dev"], load_tokenizer(Path(base) / "tokenizer.json")))
