@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..analysis import Analysis, Attribution, Claim, FactCheckMatch
 from .base import Analyzer, count, number, positive_count, register, text
-from .models import model_dir, sentence_encoder
+from .models import model_dir, sentence_encoder, sentence_probabilities
 from .quotations import quotations_of
 
 MIN_WORDS = 5  # shorter "sentences" are headings or fragments, not claims
@@ -49,7 +49,7 @@ class ClaimsAnalyzer(Analyzer):
         self.matcher = _open_matcher(self.store_path)
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
-        found: list[Claim] = []
+        jobs = []
         for analysis in batch:
             if analysis.sentence_vectors is None:
                 continue
@@ -57,10 +57,10 @@ class ClaimsAnalyzer(Analyzer):
                    if _words(analysis.sentence_text(i)) >= MIN_WORDS and not _introduces_quote(analysis, i)
                    and (s.in_title or not _heading_like(analysis.sentence_text(i)))
                    and (s.in_title or not _short_bare_line(analysis, i))]
-            if not idx:
-                continue
-            texts = [analysis.sentence_text(i) for i in idx]
-            probs = self.head.predict_proba(texts, analysis.sentence_vectors[idx])
+            if idx:
+                jobs.append((analysis, idx, [analysis.sentence_text(i) for i in idx]))
+        found: list[Claim] = []
+        for (analysis, idx, _), probs in zip(jobs, sentence_probabilities(self.head, jobs)):
             scores = [0.0] * len(analysis.sentences)
             for i, p in zip(idx, probs):
                 scores[i] = float(p)

@@ -10,7 +10,7 @@ import numpy as np
 from ..analysis import Analysis
 from ..inference.text_classifier import LEXICON_WORD
 from .base import Analyzer, number, register
-from .models import model_dir
+from .models import model_dir, sentence_probabilities
 from .quotations import quotation_note, quotations_of
 
 
@@ -62,6 +62,7 @@ class ClickbaitAnalyzer(Analyzer):
 
 _LETTER = re.compile(r"[^\W\d_]")
 
+
 # BABE's sentences have 9 words or more in 99 % of cases (under 8 in 0.2 %): the head never learnt
 # what a reader poll or "Share this with your friends!" looks like, and flagged both as biased.
 BIAS_MIN_WORDS = 8
@@ -90,33 +91,36 @@ class BiasAnalyzer(Analyzer):
         self.lexicon: dict[str, tuple[int, int]] = self.head.lexicon or _older_word_list()
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
+        jobs = []
         for analysis in batch:
             if analysis.sentence_vectors is None:
                 continue
             idx = [i for i, s in enumerate(analysis.sentences) if not s.in_title
                    and len(analysis.sentence_text(i).split()) >= BIAS_MIN_WORDS]
-            if not idx:
+            if idx:
+                jobs.append((analysis, idx, [analysis.sentence_text(i) for i in idx]))
+        for (analysis, idx, texts), probs in zip(jobs, sentence_probabilities(self.head, jobs)):
+            self._mark(analysis, idx, texts, probs)
+
+    def _mark(self, analysis: Analysis, idx: list[int], texts: list[str], probs: np.ndarray) -> None:
+        flagged = 0
+        quotations = quotations_of(analysis) if (probs >= self.threshold).any() else []
+        for i, text, p in zip(idx, texts, probs):
+            if p < self.threshold:
                 continue
-            texts = [analysis.sentence_text(i) for i in idx]
-            probs = self.head.predict_proba(texts, analysis.sentence_vectors[idx])
-            flagged = 0
-            quotations = quotations_of(analysis) if (probs >= self.threshold).any() else []
-            for i, text, p in zip(idx, texts, probs):
-                if p < self.threshold:
-                    continue
-                flagged += 1
-                s = analysis.sentences[i]
-                words = self._loaded_words(text)
-                why = f"Written with biased wording (probability {p:.2f}, model trained on BABE expert labels)."
-                if words:
-                    why += " Words experts often mark as biased: " + ", ".join(f"“{text[a:b]}”" for a, b, _ in words) + "."
-                analysis.add_span(s.start, s.end, "bias", "biased sentence", float(p),
-                                  why + quotation_note(quotations, s.start, s.end))
-                for start, end, (marked, holding) in words:
-                    analysis.add_span(s.start + start, s.start + end, "bias", "biased word", float(p),
-                                      f"The BABE/MBIC expert annotators marked this word as biased in {marked} of "
-                                      f"the {holding} training sentences that use it (sentence p={p:.2f}).")
-            analysis.evidence["bias"] = [f"{flagged} of {len(idx)} sentences flagged as biased wording"]
+            flagged += 1
+            s = analysis.sentences[i]
+            words = self._loaded_words(text)
+            why = f"Written with biased wording (probability {p:.2f}, model trained on BABE expert labels)."
+            if words:
+                why += " Words experts often mark as biased: " + ", ".join(f"“{text[a:b]}”" for a, b, _ in words) + "."
+            analysis.add_span(s.start, s.end, "bias", "biased sentence", float(p),
+                              why + quotation_note(quotations, s.start, s.end))
+            for start, end, (marked, holding) in words:
+                analysis.add_span(s.start + start, s.start + end, "bias", "biased word", float(p),
+                                  f"The BABE/MBIC expert annotators marked this word as biased in {marked} of "
+                                  f"the {holding} training sentences that use it (sentence p={p:.2f}).")
+        analysis.evidence["bias"] = [f"{flagged} of {len(idx)} sentences flagged as biased wording"]
 
     def _loaded_words(self, text: str) -> list[tuple[int, int, list[int]]]:
         """(start, end, [sentences marked, sentences holding it]) of the lexicon's words in ``text``,

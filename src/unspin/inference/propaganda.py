@@ -264,8 +264,14 @@ def sentence_vectors(enc: Encoded, sentences: Sequence[tuple[int, int]]) -> np.n
             continue
         which = np.searchsorted(starts, window.offsets[tokens, 0], side="right") - 1
         keep = which >= 0
-        np.add.at(sums, which[keep], hidden[tokens[keep]])
-        np.add.at(counts, which[keep], 1.0)
+        which, rows = which[keep], hidden[tokens[keep]]
+        if not len(which):
+            continue
+        # A window's tokens come in text order, so each sentence's tokens are one run: one sum per
+        # run (np.add.at, token by token, took 3 ms of an article's 100).
+        runs = np.flatnonzero(np.r_[True, which[1:] != which[:-1]])
+        sums[which[runs]] += np.add.reduceat(rows, runs, axis=0)
+        counts[which[runs]] += np.diff(np.r_[runs, len(which)])
     return sums / np.maximum(counts, 1.0)[:, None]
 
 
