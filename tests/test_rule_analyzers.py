@@ -276,6 +276,19 @@ def test_quotations_and_whom_the_article_gives_them_to():
         " In quotation marks: words the article attributes to a speaker (“she said”).")
 
 
+def test_a_quotation_opening_a_sentence_takes_the_speaker_of_the_sentence_before():
+    from unspin.analyzers.claims import attribution_for
+
+    analysis = Pipeline(["attribution"])(parse_text(
+        "Irish shares rise\n\nShares rose on Monday, said Bernard McAlinden of NCB Stockbrokers. "
+        '"We have seen good economic data on Ireland which benefits the financial stocks."\n'
+        '"The outlook is weak," Ms Lee said. "Sales fell in every month of the year."\n'))
+    sources = {analysis.sentence_text(i)[:12]: getattr(attribution_for(analysis, i), "source", None)
+               for i in range(1, len(analysis.sentences))}
+    assert sources['"We have see'] == "Bernard McAlinden of NCB Stockbrokers"
+    assert sources['"Sales fell '] == "Ms Lee"
+
+
 def test_a_quotation_takes_the_speaker_named_before_it_and_beats_a_cue_inside_it():
     from unspin.analyzers.claims import attribution_for
 

@@ -51,8 +51,12 @@ def find_quotations(analysis: Analysis) -> list[Quotation]:
         p_start, p_end = body + paragraph.start(), body + paragraph.end()
         lead = p_start + len(paragraph.group(0)) - len(paragraph.group(0).lstrip())
         for s, e, continues, closed in _quoted(paragraph.group(0), p_start):
-            # The sentences the quotation touches: from the one holding its first mark to its last one.
+            # The sentences the quotation touches: from the one holding its first mark to its last one,
+            # and the one before when the quotation opens a sentence of the same paragraph: its
+            # speaker is named just before ('…, said Bernard McAlinden. "We have seen good data."').
             first, last = max(0, bisect_right(starts, s) - 1), bisect_left(starts, e)
+            if first > 0 and starts[first] == s and starts[first - 1] >= p_start:
+                first -= 1
             a = _attribution([a for i in range(first, last) for a in by_sentence.get(i, ())], s, e)
             if a is None and continues and out:
                 a = out[-1].attribution  # the same speaker goes on after a lost closing mark
