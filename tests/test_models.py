@@ -70,6 +70,7 @@ def test_classify_given_spans():
     ("[Kill All Indoor Odor,] Mold", "Kill All Indoor Odor"),
     ("accused of [shirking its] responsibilities", "shirking"),
     ("[the radical left and] its allies", "the radical left"),
+    ("we see it [across America and in] Europe", "across America"),
 ])
 def test_a_span_never_begins_or_ends_on_a_separator_or_a_stray_quotation_mark(marked, shown):
     from unspin.inference.propaganda import _trim

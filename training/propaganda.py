@@ -40,7 +40,7 @@ TUNING_NOTE = ("1.0.1: decoding thresholds, temperature and calibration tuned on
                "depend on the other articles encoded with it, decoding re-tuned on dev; 1.0.4: the spans the tagger "
                "finds are never labelled Repetition, and a given span whose words occur nowhere else in the "
                "article is not either (the next technique instead); a span no longer begins or ends on a comma, "
-               "a colon, a stray quotation mark or bracket, or a function word (\"shirking its\"); decoding re-tuned "
+               "a colon, a stray quotation mark or bracket, or function words (\"shirking its\"); decoding re-tuned "
                "on dev")
 WORK = splits.ROOT / "build" / "propaganda"
 

@@ -314,8 +314,9 @@ def _trim(text: str, start: int, end: int, p: float) -> tuple[int, int, float]:
                            or (text[end - 1] in "\"'-–—" and (end - 1 == start or text[end - 2].isspace()))):
         end -= 1
     word = _TRAILING_WORD.search(text, start, end)
-    if word and word.start() > start:
+    while word and word.start() > start:  # "America and in" ends on two of them
         end = word.start()
+        word = _TRAILING_WORD.search(text, start, end)
     return start, end, p
 
 
