@@ -71,6 +71,7 @@ def test_classify_given_spans():
     ("accused of [shirking its] responsibilities", "shirking"),
     ("[the radical left and] its allies", "the radical left"),
     ("we see it [across America and in] Europe", "across America"),
+    ("people are [the positive force in the world, a] force", "the positive force in the world"),
 ])
 def test_a_span_never_begins_or_ends_on_a_separator_or_a_stray_quotation_mark(marked, shown):
     from unspin.inference.propaganda import _trim

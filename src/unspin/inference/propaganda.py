@@ -310,14 +310,14 @@ def _trim(text: str, start: int, end: int, p: float) -> tuple[int, int, float]:
     while start < end and (text[start].isspace() or text[start] in _LEADING
                            or (text[start] in "\"'" and (start + 1 == end or text[start + 1].isspace()))):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in _TRAILING
-                           or (text[end - 1] in "\"'-–—" and (end - 1 == start or text[end - 2].isspace()))):
-        end -= 1
-    word = _TRAILING_WORD.search(text, start, end)
-    while word and word.start() > start:  # "America and in" ends on two of them
-        end = word.start()
+    while True:  # "the world, a" loses "a", then ","
+        while end > start and (text[end - 1].isspace() or text[end - 1] in _TRAILING
+                               or (text[end - 1] in "\"'-–—" and (end - 1 == start or text[end - 2].isspace()))):
+            end -= 1
         word = _TRAILING_WORD.search(text, start, end)
-    return start, end, p
+        if not word or word.start() <= start:
+            return start, end, p
+        end = word.start()
 
 
 def _occurs_once(lower: str, start: int, end: int) -> bool:
