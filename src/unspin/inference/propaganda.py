@@ -62,8 +62,7 @@ def gelu_tanh(x: np.ndarray) -> np.ndarray:
 def span_features(text: str, lower: str, start: int, end: int, title_end: int) -> np.ndarray:
     """Surface features of a span; the repetition count is the main cue for Repetition."""
     span = text[start:end]
-    key = lower[start:end].strip()
-    repeats = max(0, lower.count(key) - 1) if len(key) >= 3 else 0
+    repeats = _repeats(lower, start, end) or 0
     words = span.split()
     letters = [c for c in span if c.isalpha()]
     caps = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
@@ -217,7 +216,7 @@ class PropagandaModel:
             # Repetition is a phrase said again: a span whose words occur nowhere else in the
             # article cannot be one, whatever the classifier makes of its wording.
             k = self.labels.index("Repetition")
-            once = np.array([_occurs_once(lower, start, end) for start, end in spans])
+            once = np.array([_repeats(lower, start, end) == 0 for start, end in spans])
             probs[once, k] = 0.0
             probs[once] /= np.maximum(probs[once].sum(axis=1, keepdims=True), 1e-12)
         return probs
@@ -320,10 +319,11 @@ def _trim(text: str, start: int, end: int, p: float) -> tuple[int, int, float]:
         end = word.start()
 
 
-def _occurs_once(lower: str, start: int, end: int) -> bool:
-    """The span's text (lower case, at least three characters) is found nowhere else in the text."""
+def _repeats(lower: str, start: int, end: int) -> int | None:
+    """How many more times the span's text (lower case) occurs in the text; None for a text under
+    three characters, too short to tell a repetition from a chance match."""
     key = lower[start:end].strip()
-    return len(key) >= 3 and lower.count(key) <= 1
+    return max(0, lower.count(key) - 1) if len(key) >= 3 else None
 
 
 def _in_word(text: str, i: int) -> bool:
