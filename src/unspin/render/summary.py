@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..analysis import Analysis
 
 SCORE_NAMES = {
-    "manipulation": "Manipulation (overall)",
+    "manipulation": "Manipulation index",
     "clickbait": "Clickbait headline",
     "hyperpartisan": "Hyperpartisan article",
     "bias": "Biased wording",

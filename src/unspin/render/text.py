@@ -69,7 +69,8 @@ def _scores(analysis: Analysis) -> Table | None:
     rows = score_lines(analysis)
     if not rows:
         return None
-    table = Table(title="Scores (probabilities)", title_justify="left", show_header=False, box=None,
+    table = Table(title="Scores (probabilities; the manipulation index combines them and is not one)",
+                  title_justify="left", show_header=False, box=None,
                   padding=(0, 1))
     for name, value, why in rows:
         bar = "█" * round(value * 20) + "░" * (20 - round(value * 20))
