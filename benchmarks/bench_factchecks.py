@@ -101,15 +101,14 @@ def main() -> None:
 
         from unspin.analyzers.models import sentence_encoder
         from unspin.factchecks.matcher import Matcher
-        from unspin.factchecks.service import load_reranker
 
         encoder = sentence_encoder()
         # Builds the index if missing (not timed); kept alive so that the measured load below cannot
         # reuse memory this one freed: its memory is then all its own.
-        first = Matcher.from_store(store, reranker=load_reranker())
+        first = Matcher.from_store(store)
         before = memory_kb()
         started = time.perf_counter()
-        matcher = Matcher.from_store(store, reranker=load_reranker())
+        matcher = Matcher.from_store(store)
         load_s = time.perf_counter() - started
         loaded = memory_kb()
         del first

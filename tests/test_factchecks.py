@@ -247,14 +247,25 @@ def test_reranker_does_not_take_first_place_for_a_match():
     (cosine 0.43, best BM25, barely above the next candidate) and was shown with similarity 0.81.
     The shipped re-ranker, trained also on queries without their fact-check, must say no to that
     and yes to a close paraphrase that stands out."""
-    from unspin.factchecks.matcher import Features, Matcher
-    from unspin.factchecks.service import load_reranker
+    from unspin.factchecks.matcher import Features, Matcher, load_reranker
 
     matcher = Matcher([], np.zeros((0, 384), dtype=np.float32), None, load_reranker())
     first_but_wrong = Features(0, cosine=0.43, bm25=1.0, dense_rank=1, bm25_rank=1, margin=0.02)
     paraphrase = Features(1, cosine=0.85, bm25=1.0, dense_rank=1, bm25_rank=1, margin=0.3)
     wrong, right = matcher._scores([first_but_wrong, paraphrase], "hybrid")
     assert wrong < 0.5 <= right
+
+
+def test_a_matcher_opened_without_a_reranker_scores_as_analyze_does():
+    """The Python API's matchers take the shipped re-ranker unless given one: the hand-set
+    fallback (for a model set without a trained one) gave the Cadbury case above 0.81."""
+    from unspin.factchecks.matcher import DEFAULT_RERANKER, Features, Matcher, load_reranker
+
+    vectors = np.eye(2, 384, dtype=np.float32)
+    matcher = Matcher.from_texts(["a", "b"], ["Cadbury hampers on Facebook", "Sugar tax"], vectors)
+    assert load_reranker() is not None and matcher.reranker == load_reranker() != DEFAULT_RERANKER
+    first_but_wrong = Features(0, cosine=0.43, bm25=1.0, dense_rank=1, bm25_rank=1, margin=0.02)
+    assert matcher._scores([first_but_wrong], "hybrid")[0] < 0.5
 
 
 def test_claimreview_data_feed(tmp_path):

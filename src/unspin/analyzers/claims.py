@@ -195,8 +195,7 @@ def _store_path(store: str | None) -> Path:
 def _open_matcher(path: Path):
     """The matcher over the user's store, or None when there is no store yet."""
     from ..factchecks.matcher import Matcher
-    from ..factchecks.service import load_reranker
 
     if not path.exists():
         return None
-    return Matcher.from_store(path, reranker=load_reranker())
+    return Matcher.from_store(path)

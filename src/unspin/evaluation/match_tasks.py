@@ -76,12 +76,10 @@ def rank(queries: list[tuple[str, str]], claims: list[dict], k: int = 5, mode: s
          reranker: dict | None = None, candidates: bool = False):
     from ..analyzers.models import sentence_encoder
     from ..factchecks.matcher import Matcher
-    from ..factchecks.service import load_reranker
 
     encoder = sentence_encoder()
     vectors = encoder.encode([claim_text(c) for c in claims])
-    matcher = Matcher.from_texts([c["vclaim_id"] for c in claims], [index_text(c) for c in claims], vectors,
-                                 reranker or load_reranker())
+    matcher = Matcher.from_texts([c["vclaim_id"] for c in claims], [index_text(c) for c in claims], vectors, reranker)
     texts = [clean_query(q) for _, q in queries]
     return matcher.search(texts, encoder.encode(texts, batch_size=1), k=k, mode=mode)  # as the claims analyzer does
 

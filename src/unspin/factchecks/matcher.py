@@ -51,6 +51,21 @@ class Features:
         return [self.cosine, self.bm25, 1.0 / self.dense_rank, 1.0 / self.bm25_rank, self.margin]
 
 
+def load_reranker() -> dict | None:
+    """The re-ranker trained by `make train-matcher`, shipped with the sentence encoder (None if absent)."""
+    from ..analyzers.models import model_dir
+
+    path = model_dir("minilm") / "reranker.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _reranker(given: dict | None) -> dict:
+    """The re-ranker a matcher uses: the one given, else the shipped one, else the hand-set default.
+    (Before, a matcher opened without one silently used the hand-set default, whose similarities
+    are not the ones `unspin analyze` shows.)"""
+    return given or load_reranker() or DEFAULT_RERANKER
+
+
 @lru_cache(maxsize=1)
 def _stemmer():
     import Stemmer
@@ -95,14 +110,13 @@ class Matcher:
         # Memory-mapped Arrow: only the records a match returns are read (reading the same table
         # from Parquet cost ~110 MB of memory at 100k records; this costs under 1 MB).
         records = pa.ipc.open_file(pa.memory_map(str(cache / RECORDS))).read_all()
-        return cls(ids, vectors, bm25, reranker or DEFAULT_RERANKER, records, open_dense(vectors, cache))
+        return cls(ids, vectors, bm25, _reranker(reranker), records, open_dense(vectors, cache))
 
     @classmethod
     def from_texts(cls, ids: list[str], texts: list[str], vectors: np.ndarray,
                    reranker: dict | None = None) -> Matcher:
         """An in-memory matcher (evaluation: rank a benchmark's claims without a store)."""
-        return cls(ids, np.ascontiguousarray(vectors, dtype=np.float32), _bm25_index(texts),
-                   reranker or DEFAULT_RERANKER)
+        return cls(ids, np.ascontiguousarray(vectors, dtype=np.float32), _bm25_index(texts), _reranker(reranker))
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -53,17 +53,9 @@ def search(text: str, store_path: Path | None = None, k: int = 5, mode: str = "h
     if not path.exists():
         raise InputError(f"no fact-check store at {path}; import fact-checks first "
                          "('unspin factchecks import FILE')")
-    matcher = Matcher.from_store(path, reranker=load_reranker())
+    matcher = Matcher.from_store(path)
     vectors = sentence_encoder().encode([text])
     return [{**(c.record or {}), "similarity": round(c.similarity, 4), "cosine": round(c.cosine, 4),
              "bm25": round(c.bm25, 4)} for c in matcher.search([text], vectors, k=k, mode=mode)[0]]
 
 
-def load_reranker() -> dict | None:
-    """The re-ranker shipped with the sentence encoder, if training produced one."""
-    import json
-
-    from ..analyzers.models import model_dir
-
-    path = model_dir("minilm") / "reranker.json"
-    return json.loads(path.read_text()) if path.exists() else None
