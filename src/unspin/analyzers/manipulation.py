@@ -36,21 +36,31 @@ class ManipulationAnalyzer(Analyzer):
             analysis.evidence["manipulation"] = reasons
 
 
-def manipulation_index(a: Analysis) -> tuple[float, list[str]]:
+BIAS = -3.0
+
+
+def manipulation_terms(a: Analysis) -> dict[str, float]:
+    """Each layer's contribution to z (the index is the logistic of BIAS plus their sum)."""
     words = max(1, len(a.document.body.split()))
     propaganda = a.spans_in("propaganda")
-    engagement = a.spans_in("engagement")
     biased = [s for s in a.spans_in("bias") if s.label == "biased sentence"]
     body_sentences = max(1, sum(1 for s in a.sentences if not s.in_title))
     unattributed = sum(1 for c in a.claims if c.attribution is None)
-    clickbait = a.scores.get("clickbait", 0.0)
-    hyperpartisan = a.scores.get("hyperpartisan", 0.0)
     density = 100.0 * sum(s.score for s in propaganda) / words
-    z = (-3.0 + 2.0 * clickbait + 2.0 * hyperpartisan + 2.5 * min(1.0, density / 2.0)
-         + 1.0 * min(1.0, len(engagement) / 2.0) + 1.0 * (unattributed / len(a.claims) if a.claims else 0.0)
-         + 1.0 * min(1.0, 4.0 * len(biased) / body_sentences))
-    return 1.0 / (1.0 + math.exp(-z)), _reasons(a, clickbait, hyperpartisan, propaganda, engagement,
-                                                 biased, unattributed)
+    return {"clickbait": 2.0 * a.scores.get("clickbait", 0.0),
+            "hyperpartisan": 2.0 * a.scores.get("hyperpartisan", 0.0),
+            "propaganda": 2.5 * min(1.0, density / 2.0),
+            "engagement": 1.0 * min(1.0, len(a.spans_in("engagement")) / 2.0),
+            "unattributed claims": 1.0 * (unattributed / len(a.claims) if a.claims else 0.0),
+            "biased sentences": 1.0 * min(1.0, 4.0 * len(biased) / body_sentences)}
+
+
+def manipulation_index(a: Analysis) -> tuple[float, list[str]]:
+    z = BIAS + sum(manipulation_terms(a).values())
+    biased = [s for s in a.spans_in("bias") if s.label == "biased sentence"]
+    unattributed = sum(1 for c in a.claims if c.attribution is None)
+    return 1.0 / (1.0 + math.exp(-z)), _reasons(a, a.scores.get("clickbait", 0.0), a.scores.get("hyperpartisan", 0.0),
+                                                 a.spans_in("propaganda"), a.spans_in("engagement"), biased, unattributed)
 
 
 def _reasons(a, clickbait, hyperpartisan, propaganda, engagement, biased, unattributed) -> list[str]:
