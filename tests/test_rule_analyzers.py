@@ -244,6 +244,24 @@ def test_claim_attribution_inside_a_long_quotation_and_after_a_lost_closing_mark
     assert source("The club was bottom") is None
 
 
+def test_a_cue_in_an_opening_clause_of_time_or_condition_does_not_source_the_claim():
+    # Found on the hyperpartisan and BBC articles: the cue reports an event, and the sentence's claim
+    # comes after the comma (its own cue, if any, is the source). "As X argued," is an attribution.
+    from unspin.analyzers.claims import attribution_for
+
+    analysis = Pipeline(["attribution"])(parse_text(
+        "Headline\n\nAs soon as FBI Director James Comey announced the revival of the investigation, "
+        "Democrats went on the attack.\n"
+        "When the government announced it had reached its target, Prime Minister Tony Blair said it was "
+        "only the start.\n"
+        "As former Attorney General Michael Mukasey argued, her actions appear to have violated several "
+        "statutes.\n"))
+    sources = [getattr(attribution_for(analysis, i), "source", None) for i in range(1, len(analysis.sentences))]
+    assert sources == [None, "Prime Minister Tony Blair", "Attorney General Michael Mukasey"]
+    # The cue stays an attribution span: Comey did announce the revival.
+    assert any(a.source == "FBI Director James Comey" for a in analysis.attributions)
+
+
 # -- quotations ------------------------------------------------------------------------------------
 def test_quotations_and_whom_the_article_gives_them_to():
     from unspin.analyzers.quotations import find_quotations, quotation_note

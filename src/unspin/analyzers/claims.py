@@ -16,8 +16,9 @@ MIN_WORDS = 5  # shorter "sentences" are headings or fragments, not claims
 # Which sentences may be claims is decided by rules, apart from the head; the version analyses
 # record is "<head version>+rules.<this>" so that a store can tell runs of different rules apart.
 # 1: five words, no quotation introducers; 2: embedded tweets' signatures and Title Case lines;
-# 3: short lines with no sentence punctuation.
-RULES = 3
+# 3: short lines with no sentence punctuation; 4: a cue in an opening clause of time, cause or condition
+# ("As soon as X announced ..., ") does not source the sentence's claim.
+RULES = 4
 
 
 @register
@@ -109,7 +110,7 @@ def attribution_for(analysis: Analysis, sentence: int) -> Attribution | None:
     quotation's, else a cue inside quotation marks, else None (unattributed). In '"She has
     apologized," they wrote.' the claim comes from "they": "apologized" is part of what is quoted."""
     quotations = quotations_of(analysis)
-    here = [a for a in analysis.attributions if a.sentence == sentence]
+    here = [a for a in analysis.attributions if a.sentence == sentence and not _in_leading_clause(analysis, sentence, a)]
     outside = [a for a in here if not any(q.start <= a.start and a.end <= q.end for q in quotations)]
     if outside:
         return outside[0]
@@ -118,6 +119,21 @@ def attribution_for(analysis: Analysis, sentence: int) -> Attribution | None:
         if q.start <= s.start and s.end <= q.end + 1 and q.attribution is not None:  # may end on the mark
             return q.attribution
     return here[0] if here else None
+
+
+# A sentence that opens on a clause of time, cause or condition ("As soon as Comey announced the
+# revival of the investigation, Democrats went on the attack"): a cue inside that clause reports
+# an event, and what the sentence claims comes after the comma. Not "As X argued, ...", which is
+# the attribution itself.
+_LEADING_CLAUSE = re.compile(r"[\"“‘'(]*(?:[Aa]s\s+soon\s+as|[Ww]hen(?:ever)?|[Aa]fter|[Bb]efore|[Ss]ince|[Uu]ntil|"
+                             r"[Oo]nce|[Ww]hile|[Aa]lthough|[Tt]hough|[Bb]ecause|[Ii]f|[Nn]ow\s+that|[Ee]ven\s+(?:though|if))"
+                             r"\b[^,;:—–]{3,200}?,\s")
+
+
+def _in_leading_clause(analysis: Analysis, sentence: int, attribution: Attribution) -> bool:
+    s = analysis.sentences[sentence]
+    m = _LEADING_CLAUSE.match(analysis.text, s.start, s.end)
+    return bool(m) and attribution.end <= m.end()
 
 
 # The signature of an embedded tweet, as extraction leaves it: "— Name (@handle) October 13, 2017".
