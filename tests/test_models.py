@@ -72,6 +72,11 @@ def test_classify_given_spans():
     ("[the radical left and] its allies", "the radical left"),
     ("we see it [across America and in] Europe", "across America"),
     ("people are [the positive force in the world, a] force", "the positive force in the world"),
+    # A quotation left open inside the span takes in the mark that closes it, at either end.
+    ('Trump and his followers are ["white supremacists]". Then', '"white supremacists"'),
+    ("an agent of [the “vast right-wing conspiracy]” that", "the “vast right-wing conspiracy”"),
+    ("labelled “[brownfacing”] by critics", "“brownfacing”"),
+    ('they said "[no] way"', "no"),  # no quotation open inside it
 ])
 def test_a_span_never_begins_or_ends_on_a_separator_or_a_stray_quotation_mark(marked, shown):
     from unspin.inference.propaganda import _trim

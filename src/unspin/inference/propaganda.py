@@ -315,8 +315,20 @@ def _trim(text: str, start: int, end: int, p: float) -> tuple[int, int, float]:
             end -= 1
         word = _TRAILING_WORD.search(text, start, end)
         if not word or word.start() <= start:
-            return start, end, p
+            return (*_close_quotes(text, start, end), p)
         end = word.start()
+
+
+def _close_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in the quotation mark that closes (or opens) one left open inside the span, when it
+    touches the span: '"white supremacists' of '"white supremacists"' shows as the whole quotation."""
+    opened = text.count("“", start, end) - text.count("”", start, end)
+    straight = text.count('"', start, end) % 2
+    if (opened > 0 or straight) and end < len(text) and text[end] in ("”" if opened > 0 else '"'):
+        end += 1
+    elif (opened < 0 or straight) and start > 0 and text[start - 1] in ("“" if opened < 0 else '"'):
+        start -= 1
+    return start, end
 
 
 def _repeats(lower: str, start: int, end: int) -> int | None:
