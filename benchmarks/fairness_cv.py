@@ -93,18 +93,8 @@ def main() -> None:
     results["hyperpartisan"] = report("hyperpartisan (head settings as shipped; leaning: MBFC rating of the article's domain)",
            out_of_fold(texts, vectors, y, shipped_settings("hyperpartisan")), y, leaning, accuracy_score, "accuracy")
 
-    sg2, sg1 = heads.babe_rows()
-    wanted = {k: set(v) for k, v in heads.babe_split().items()}
-    data, leaning = [], []
-    for name in ("train", "dev"):  # the rows exactly as train_bias builds them
-        rows = [r for r in sg2 if heads._norm(r["text"]) in wanted[name]]
-        if name == "train":
-            seen = {heads._norm(r["text"]) for r in rows}
-            rows += [r for r in sg1 if heads._norm(r["text"]) in wanted[name] and heads._norm(r["text"]) not in seen]
-        texts = [r["text"] for r in rows]
-        data.append((texts, features.sentences(f"babe-{name}", texts),
-                     np.array([r["label_bias"] == "Biased" for r in rows])))
-        leaning += [r.get("type") or "unknown" for r in rows]
+    sets, leanings = heads.babe_sets(features, names=("train", "dev"))
+    data, leaning = [sets["train"], sets["dev"]], leanings["train"] + leanings["dev"]
     texts, vectors, y = joined(*data)
     weights = textclf.reweigh(y, leaning)
     results["bias"] = report("bias (BABE; head settings as shipped, reweighed by leaning; leaning: BABE's outlet type)",

@@ -19,6 +19,22 @@ def test_lexicon_features_worked_by_hand():
     assert got[1].tolist() == got[2].tolist() == [0.0, 0.0, 0.0, -3.0, 0.0]
 
 
+def test_lexicon_features_are_the_same_in_every_process():
+    """Sums over a set of words depended on the order the set iterates in, which Python changes
+    from process to process (hash randomisation): the bias recipe gave different weights each run."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import random; from unspin.inference.text_classifier import lexicon_features; "
+            "rng = random.Random(0); words = [f'w{i}' for i in range(60)]; "
+            "lexicon = {w: (rng.randint(1, 9), rng.randint(9, 30)) for w in words}; "
+            "print(lexicon_features(lexicon, [' '.join(words)]).tobytes().hex())")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(runs) == 1
+
+
 def test_a_lexicon_block_adds_its_weighted_features_to_the_decision():
     spec = {"name": "t", "intercept": -1.0, "calibration": [1.0, 0.0],
             "blocks": [{"type": "vector", "dim": 2, "scale": 0.5},

@@ -100,11 +100,12 @@ def babe_split() -> dict[str, list[str]]:
     return splits.load("babe")
 
 
-def train_bias(features: Features, out: Path = HEADS) -> dict:
+def babe_sets(features: Features, names=("train", "dev", "test")) -> tuple[dict, dict[str, list[str]]]:
+    """(texts, encoder vectors, labels) of each split's BABE sentences, and their outlets' leaning."""
     sg2, sg1 = babe_rows()
     split = {k: set(v) for k, v in babe_split().items()}
     sets, leanings = {}, {}
-    for name in ("train", "dev", "test"):
+    for name in names:
         # SG2 (BABE) for dev/test; training also takes SG1 expert labels of sentences not in SG2.
         rows = [r for r in sg2 if _norm(r["text"]) in split[name]]
         if name == "train":
@@ -114,6 +115,11 @@ def train_bias(features: Features, out: Path = HEADS) -> dict:
         sets[name] = (texts, features.sentences(f"babe-{name}", texts),
                       np.array([r["label_bias"] == "Biased" for r in rows]))
         leanings[name] = [r.get("type") or "unknown" for r in rows]
+    return sets, leanings
+
+
+def train_bias(features: Features, out: Path = HEADS) -> dict:
+    sets, leanings = babe_sets(features)
     macro = lambda y, p: f1_score(y, p, average="macro")  # noqa: E731
     data = joined(sets["train"], sets["dev"])
     # Reweighing by outlet leaning (BABE's `type`): narrows the false-positive gap between left-
@@ -125,7 +131,7 @@ def train_bias(features: Features, out: Path = HEADS) -> dict:
     blocks = ("vector", "word", "lexicon")
     spec = textclf.fit_cv("bias", *data, blocks=blocks, metric=macro, sample_weight=weights,
                           n_jobs=2, lexicon=lexicon_of, **SMALL_DATA_GRID)
-    spec["version"] = "1.2.0"
+    spec["version"] = "1.2.1"  # 1.2.1: the lexicon features no longer depend on hash order (same recipe)
     # The same settings without reweighing, and without the lexicon, to report what each gains.
     scale = next(b["scale"] for b in spec["blocks"] if b["type"] == "vector")
     plain = textclf.fit_cv("bias", *data, blocks=blocks, metric=macro, Cs=(spec["C"],), vector_scale=scale,

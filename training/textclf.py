@@ -193,8 +193,12 @@ def _raw_decision(spec: dict, texts, vectors) -> np.ndarray:
 
 
 def save(spec: dict, path: Path) -> None:
+    """The head as gzipped JSON, byte for byte the same for the same spec (no timestamp in the
+    gzip header), so a recipe run twice leaves no change for git to show."""
+    import io
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as handle:
+    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8") as handle:
         json.dump(spec, handle, separators=(",", ":"))
 
 

@@ -114,7 +114,9 @@ def lexicon_features(lexicon: dict[str, tuple[int, int]], texts: Sequence[str]) 
     summed log-odds of that share (smoothed by 0.5; -3 when the text has none)."""
     out = np.zeros((len(texts), LEXICON_FEATURES))
     for row, text in enumerate(texts):
-        counts = [lexicon[w] for w in set(LEXICON_WORD.findall(text.lower())) if w in lexicon]
+        # Sorted: the sums below must not depend on the order a set of strings iterates in, which
+        # changes from process to process (hash randomisation) and moved the last bits of the features.
+        counts = [lexicon[w] for w in sorted(set(LEXICON_WORD.findall(text.lower()))) if w in lexicon]
         shares = [m / max(m, t) for m, t in counts]
         log_odds = [float(np.log((m + 0.5) / (max(m, t) - m + 0.5))) for m, t in counts]
         out[row] = [np.log1p(len(counts)), max(shares, default=0.0), sum(shares),
