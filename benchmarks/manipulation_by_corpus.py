@@ -11,6 +11,7 @@ layer to z (the index is the logistic of -3 plus these contributions).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from unspin.analyzers.manipulation import manipulation_terms  # noqa: E402
 from unspin.evaluation.readers import read_semeval_articles, read_semeval_truth  # noqa: E402
 from unspin.ingest import parse_text  # noqa: E402
 
-SHARED = Path(__import__("os").environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SHARED = Path(os.environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 def corpora() -> dict[str, list[Document]]:

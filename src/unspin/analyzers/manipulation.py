@@ -36,11 +36,11 @@ class ManipulationAnalyzer(Analyzer):
             analysis.evidence["manipulation"] = reasons
 
 
-BIAS = -3.0
+INTERCEPT = -3.0  # an article with no signal at all scores 0.05
 
 
 def manipulation_terms(a: Analysis) -> dict[str, float]:
-    """Each layer's contribution to z (the index is the logistic of BIAS plus their sum)."""
+    """Each layer's contribution to z (the index is the logistic of INTERCEPT plus their sum)."""
     words = max(1, len(a.document.body.split()))
     propaganda = a.spans_in("propaganda")
     biased = [s for s in a.spans_in("bias") if s.label == "biased sentence"]
@@ -56,14 +56,15 @@ def manipulation_terms(a: Analysis) -> dict[str, float]:
 
 
 def manipulation_index(a: Analysis) -> tuple[float, list[str]]:
-    z = BIAS + sum(manipulation_terms(a).values())
+    z = INTERCEPT + sum(manipulation_terms(a).values())
+    return 1.0 / (1.0 + math.exp(-z)), _reasons(a)
+
+
+def _reasons(a: Analysis) -> list[str]:
+    clickbait, hyperpartisan = a.scores.get("clickbait", 0.0), a.scores.get("hyperpartisan", 0.0)
+    propaganda, engagement = a.spans_in("propaganda"), a.spans_in("engagement")
     biased = [s for s in a.spans_in("bias") if s.label == "biased sentence"]
     unattributed = sum(1 for c in a.claims if c.attribution is None)
-    return 1.0 / (1.0 + math.exp(-z)), _reasons(a, a.scores.get("clickbait", 0.0), a.scores.get("hyperpartisan", 0.0),
-                                                 a.spans_in("propaganda"), a.spans_in("engagement"), biased, unattributed)
-
-
-def _reasons(a, clickbait, hyperpartisan, propaganda, engagement, biased, unattributed) -> list[str]:
     reasons = []
     if clickbait >= 0.5:
         reasons.append("headline bait")
