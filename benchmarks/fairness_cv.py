@@ -23,7 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
-from training import heads, textclf  # noqa: E402
+from training import heads, splits, textclf  # noqa: E402
 from training.bias_words import lexicon_of  # noqa: E402
 from training.head_features import Features, joined  # noqa: E402
 
@@ -84,6 +84,7 @@ def macro_f1(y, pred):
 
 
 def main() -> None:
+    splits.require_shared("hyperpartisan_semeval2019", "babe_mbic", why="the heads are refitted on these data sets")
     features = Features()
     sets, split = heads.hyperpartisan_sets(features, names=("train", "dev"))
     urls = heads._urls(heads.D / "hyperpartisan_semeval2019" / "ground-truth-training-byarticle-20181122.xml")

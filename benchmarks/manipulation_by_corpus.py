@@ -11,7 +11,6 @@ layer to z (the index is the logistic of -3 plus these contributions).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -19,12 +18,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+from training.splits import SHARED, require_shared  # noqa: E402
 from unspin import Document, Pipeline  # noqa: E402
 from unspin.analyzers.manipulation import manipulation_terms  # noqa: E402
 from unspin.evaluation.readers import read_semeval_articles, read_semeval_truth  # noqa: E402
 from unspin.ingest import parse_text  # noqa: E402
-
-SHARED = Path(os.environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 def corpora() -> dict[str, list[Document]]:
@@ -46,6 +45,7 @@ def corpora() -> dict[str, list[Document]]:
 
 
 def main() -> None:
+    require_shared("bbc_news/bbc", "hyperpartisan_semeval2019", "ptc/train-articles", why="the index is compared across these corpora")
     pipeline = Pipeline()
     print("| group | articles | median index | share ≥ 0.5 | " + " | ".join(
         ["clickbait", "hyperpartisan", "propaganda", "engagement", "unattributed claims", "biased sentences"]) + " |")

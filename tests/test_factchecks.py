@@ -152,8 +152,23 @@ def test_int8_prefilter_finds_the_exact_cosine_top_n(tmp_path):
     for query, (batch_ids, _) in zip(queries, together):
         want_ids, want_scores = exact.search(query, 50)
         got_ids, got_scores = quantised.search(query, 50)
-        assert got_ids.tolist() == want_ids.tolist() == batch_ids.tolist()
+        assert got_ids.tolist() == want_ids.tolist() == batch_ids.tolist()  # ties too (exact ones occur)
         assert np.allclose(got_scores, want_scores, atol=1e-6)  # scores are the exact cosines
+
+
+def test_top_n_keeps_equal_scores_in_index_order():
+    # Two claims can score exactly the same (BM25 often does; cosines sometimes): which is kept, and
+    # in what order, must not depend on argpartition or on how the scores were computed.
+    import numpy as np
+
+    from unspin.factchecks.dense import top_n
+
+    scores = np.round(np.random.default_rng(0).random(1000), 1).astype(np.float32)  # ~50 tie at the top
+    tied = np.flatnonzero(scores == scores.max())
+    assert top_n(scores, 30).tolist() == tied[:30].tolist()
+    assert top_n(scores, len(tied) + 5)[: len(tied)].tolist() == tied.tolist()
+    assert top_n(np.array([0.2, 0.9, 0.9, 0.1], dtype=np.float32), 10).tolist() == [1, 2, 0, 3]
+    assert top_n(scores, 0).tolist() == []
 
 
 def test_large_store_index_uses_the_int8_graph(tmp_path, monkeypatch):

@@ -23,7 +23,6 @@ candidates. The other half is held out (`benchmarks/matches_on_news.py` reads on
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -137,10 +136,7 @@ def main() -> None:
     X_all, y_all, report = [], [], {}
     prepared, news_X = {}, []
     encoder = sentence_encoder()
-    if not news_files():
-        print(f"no BBC articles under {splits.SHARED / NEWS}: the re-ranker trains on their claims as news "
-              "without a fact-check (set UNSPIN_SHARED_DATA)", file=sys.stderr)
-        raise SystemExit(2)
+    splits.require_shared(NEWS, why="the re-ranker trains on the claims of these BBC articles as news without a fact-check")
     news = {held_out: news_claims(news_files(held_out)) for held_out in (False, True)}
     news_vectors = {k: encoder.encode(v, batch_size=1) for k, v in news.items()}  # as the claims analyzer embeds
     print(f"news claims: {len(news[False])} for training, {len(news[True])} held out", flush=True)

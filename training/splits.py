@@ -15,6 +15,18 @@ SPLITS = ROOT / "data" / "splits"
 SHARED = Path(__import__("os").environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
+def require_shared(*relative: str, why: str) -> None:
+    """Stop with one line and exit code 2 when a data set the script reads is missing, instead of
+    a traceback from deep inside a reader."""
+    missing = [SHARED / r for r in relative if not (SHARED / r).exists()
+               or ((SHARED / r).is_dir() and not any((SHARED / r).iterdir()))]
+    if missing:
+        import sys
+
+        print(f"missing {missing[0]}: {why} (set UNSPIN_SHARED_DATA to the shared data folder)", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def eval_dir() -> Path:
     """Where `benchmarks/eval_all.py` and `calibration.py` write: build/eval, or build/eval-<set>
     for the model set of $UNSPIN_MODELS (checked as unspin checks it)."""

@@ -20,10 +20,24 @@ GRAPH = "dense-int8.onnx"
 
 
 def top_n(scores: np.ndarray, n: int) -> np.ndarray:
-    """Indices of the ``n`` highest scores, best first."""
+    """Indices of the ``n`` highest scores, best first; equal scores in index order.
+
+    Why the care with ties: two claims can have exactly the same float32 cosine (or BM25 score),
+    and which of them is kept must not depend on how the scores were computed (a matrix product
+    or a matrix-vector one, one query or a batch) or on how ``argpartition`` happened to order them.
+    """
     n = min(n, len(scores))
-    top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
-    return top[np.argsort(-scores[top], kind="stable")]
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if n < len(scores):
+        top = np.argpartition(-scores, n - 1)[:n]
+        kth = scores[top].min()  # the n-th highest score
+        if not np.isnan(kth):  # (NaN scores sort last and are never compared)
+            above = np.flatnonzero(scores > kth)
+            top = np.concatenate([above, np.flatnonzero(scores == kth)[: n - len(above)]])
+    else:
+        top = np.arange(len(scores))
+    return top[np.lexsort((top, -scores[top]))]
 
 
 class ExactDense:
