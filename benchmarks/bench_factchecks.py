@@ -85,13 +85,17 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--store", type=Path, help="match against this existing store instead (no import timed); "
                                                    "the DuckDB FTS reference then writes its index into it")
+    parser.add_argument("--keep", type=Path, help="import into this store path and keep it (for bench_analyze "
+                                                  "with UNSPIN_FACTCHECKS); default: a temporary folder")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store, import_s = args.store, None
         if store is None:
             source = Path(tmp) / "claimreview.jsonl"
             real = write_claimreview(source, args.records)
-            store = Path(tmp) / "fc.duckdb"
+            store = args.keep or Path(tmp) / "fc.duckdb"
+            if store.exists():
+                raise SystemExit(f"{store} exists: the import is timed into a new store")
             started = time.perf_counter()
             done = subprocess.run([sys.executable, "-m", "unspin", "factchecks", "import", str(source), "--store",
                                    str(store)], capture_output=True, text=True)

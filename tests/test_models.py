@@ -342,3 +342,23 @@ def test_a_short_line_without_sentence_punctuation_is_not_a_claim_unless_it_is_a
     assert claims[0].startswith("The state budget")
     assert "- Reduced corporate tax rates to 30%" in claims
     assert not any(c.startswith(("Today's", "Mail theft")) for c in claims)
+
+
+def test_sentence_encoder_gives_the_same_vectors_on_one_thread_or_several():
+    # Several batches run side by side on a single-threaded session: each text must get the vector
+    # it gets when the batches run one after another, in its own row.
+    import numpy as np
+
+    from unspin.analyzers.models import model_dir
+    from unspin.inference.sentence_encoder import SentenceEncoder
+
+    texts = ["The unemployment rate fell to 3.9 percent in April.", "Crime is up.",
+             "The senator said the bill would cost taxpayers $2 billion over ten years, according to the CBO.",
+             "Wages rose.", "Our state has the lowest taxes in the region, the governor claimed on Monday."]
+    serial, parallel = SentenceEncoder(model_dir("minilm"), threads=1), SentenceEncoder(model_dir("minilm"), threads=2)
+    for batch_size in (1, 2):
+        one, many = serial.encode(texts, batch_size=batch_size), parallel.encode(texts, batch_size=batch_size)
+        assert np.array_equal(one, many)
+    alone = serial.encode(texts[2:3], batch_size=1)[0]
+    assert np.array_equal(parallel.encode(texts, batch_size=1)[2], alone)  # rows are not mixed up
+    assert not np.array_equal(one[0], one[1])
