@@ -151,6 +151,15 @@ def test_headline_cues_only_look_at_the_title():
     ("A Fairview Lane caller said a woman stole his money.", "A Fairview Lane caller", "said",
      "A Fairview Lane caller said"),
     ("He’s explicitly stated that he wants a wall.", "He", "stated", "He’s explicitly stated"),
+    # An aside in brackets between the subject and its verb (attribution 1.2.0).
+    ("The Office for National Statistics (ONS) said retail sales rose.", "The Office for National Statistics",
+     "said", "The Office for National Statistics (ONS) said"),
+    ("Her mother (whom I will not name) said she died a hero.", "Her mother", "said",
+     "Her mother (whom I will not name) said"),
+    ("Jo Bloggs, head of the National Union of Teachers (NUT), said pay must rise.", "Jo Bloggs", "said",
+     "Jo Bloggs, head of the National Union of Teachers (NUT), said"),
+    ("Recently released emails show that he left early.", "Recently released emails", "show",
+     "Recently released emails show"),
 ])
 def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     found = find_attributions(sentence)
@@ -178,6 +187,7 @@ def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     "I'll admit it will be fairly awesome.",
     # The subject of a belief verb after a comma is not its source ("believe" never inverts).
     "The Tories, backed by forecasters, believe Mr Brown will raise taxes.",
+    "Exports to China (and Hong Kong) added up to 22bn yen.",
 ])
 def test_attribution_leaves_unsourced_statements_alone(sentence):
     assert find_attributions(sentence) == []
@@ -210,6 +220,18 @@ def test_he_or_she_is_not_resolved_to_an_organisation():
     analysis = Pipeline(["attribution"])(parse_text(
         "Title\n\nESPN said it accepted the apology. She said she regretted the tweets."))
     assert [a.source for a in analysis.attributions] == ["ESPN", "She"]
+
+
+def test_he_or_she_is_not_resolved_to_a_body_or_a_document_but_to_the_person_before():
+    # A named body or document between a person and "he said" is not who "he" is; a person "of"
+    # a body is a person.
+    analysis = Pipeline(["attribution"])(parse_text(
+        "Title\n\nVince Cable said the tax was unfair. The Labour party said it would stay. He said it hurt buyers.\n"
+        "Recently released emails show the plan changed. He said that was wrong.\n"
+        "Inspector Paul Miller of Thames Valley Police said the man fled. He said no one was hurt.\n"))
+    assert [a.source for a in analysis.attributions] == [
+        "Vince Cable", "The Labour party", "Vince Cable", "Recently released emails", "Vince Cable",
+        "Inspector Paul Miller of Thames Valley Police", "Inspector Paul Miller of Thames Valley Police"]
 
 
 def test_claim_attribution_runs_over_a_quotation_but_not_past_stray_quote_marks():

@@ -31,7 +31,7 @@ _ROLE_NOUNS = (
     "lawmaker|leader|organisation|organization|doctor|economist|observer|activist|protester|supporter|opponent|"
     "aide|adviser|advisor|chief|head|director|minister|president|secretary|governor|mayor|commissioner|chairman|"
     "chairwoman|representative|ambassador|diplomat|executive|manager|data|figure|statistic|website|newspaper|"
-    "paper|outlet|network|broadcaster|daily|magazine|channel|memo|document|filing|letter|editorial|tweet|post|"
+    "paper|outlet|network|broadcaster|daily|magazine|channel|memo|document|filing|letter|email|e-mail|editorial|tweet|post|"
     "people|user|chancellor|archbishop|bishop|singer|star|actor|actress|coach|boss|associate|colleague|insider|"
     "member|author|commentator|banker|trader|union|council|councillor|councilor|board|panel|committee|"
     "commission|inquiry|watchdog|regulator|bank|club|team|player|captain|owner|founder|partner|party|worker|"
@@ -65,6 +65,10 @@ _APPOSITIVE = re.compile(rf"(?P<np>(?!\d+\b){_NAME}),\s+(?:(?:who|which|a|an|the
 # are appositives about a speaker named before them).
 _NAME_BETWEEN_COMMAS = re.compile(r",\s+(?P<np>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}),\s*$")
 _NP_AT_START = re.compile(rf"^\s*(?P<np>{_NP})")
+_ADDS_UP = re.compile(r"add(?:s|ed)?\s+up\b")  # "exports added up to $2bn" reports nothing
+# An aside in brackets between a subject and its verb: "Clinton's emails (the ones that weren't
+# deleted), revealed that ...".
+_ASIDE = re.compile(r"\s*\([^()]{1,150}\)\s*(?P<comma>,?)\s*$")
 # Words between a subject and its verb that are not part of the subject: "Tedros on Wednesday said".
 _FILLER = re.compile(r"(?:\s+(?:on|last|this|late|early)\s+\w+day|\s+(?:also|previously|later|earlier|"
                      r"recently|then|has|have|had|would|will|once|again|repeatedly|reportedly|today|"
@@ -122,7 +126,7 @@ _SCORES = {"according-to": 0.9, "reported-speech": 0.85, "document": 0.85}
 @register
 class AttributionAnalyzer(Analyzer):
     name = "attribution"
-    version = "1.1.0"
+    version = "1.2.0"  # 1.2.0: an aside in brackets before the verb, emails, no "he" resolved to a body
     order = 30
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
@@ -154,7 +158,7 @@ def find_attributions(text: str, offset: int = 0) -> list[Attribution]:
             cue = text[m.start("cue"):m.start("np")].strip()
             found.append(Attribution(source, cue, offset + m.start(), offset + m.end(), kind="document"))
     for m in _CUE.finditer(text):
-        if m.group(0) == "according" or _inside(found, offset + m.start()):
+        if m.group(0) == "according" or _inside(found, offset + m.start()) or _ADDS_UP.match(text, m.start()):
             continue
         hit = _subject_before(text, m) or _subject_after(text, m)
         if hit and not _overlaps(found, offset + hit[1], offset + hit[2]):
@@ -169,6 +173,9 @@ def _subject_before(text: str, cue: re.Match) -> tuple[str, int, int] | None:
     filler = _FILLER.search(left)
     if filler:
         left = left[:filler.start()]
+    aside = _ASIDE.search(left)
+    if aside:  # the comma after it stays: "Jo Bloggs, head of the Union (NUT), said"
+        left = left[:aside.start()] + aside.group("comma")
     # A subject ending at the cue starts within _NP_REACH characters of it; searching only there
     # keeps this, the costliest pattern, from trying every position of a long sentence.
     m = (_APPOSITIVE.search(left)
@@ -285,9 +292,33 @@ def _gender(source: str) -> str | None:
     return "he" if male and not female else "she" if female and not male else None
 
 
+# Sources headed by one of these nouns are documents or bodies, never "he" or "she": "The Office for
+# National Statistics (ONS) said ... He said" is not the ONS speaking.
+_NOT_PERSONS = {"email", "e-mail", "survey", "report", "study", "poll", "data", "figure", "statistic", "document",
+                "memo", "filing", "letter", "tweet", "post", "association", "institute", "office", "fund", "bank",
+                "agency", "commission", "committee", "council", "union", "centre", "center", "organisation",
+                "organization", "federation", "alliance", "authority", "department", "ministry", "administration",
+                "corp", "company", "industry", "group", "court", "government", "party", "board", "panel", "inquiry",
+                "watchdog", "regulator", "club", "team", "network", "newspaper", "website", "magazine", "channel",
+                "broadcaster", "outlet", "society", "foundation", "trust", "exchange", "service", "fellowship",
+                "academy", "university", "firm", "campaign", "media", "police"}
+
+
+_OF_A_NAME = re.compile(r"(.+?)\s+(?:of|at|from|for)\s+(?:(?:the|and|of|for|[A-Z][^\s]*)(?:\s+|$))+$")
+
+
 def _could_be_a_person(source: str) -> bool:
-    """A capitalised source that is not an acronym ("ESPN", "NPR"): "he" and "she" are resolved
-    only to these ("The BBC spokeswoman" is a person, "ESPN" is not)."""
+    """A capitalised source that is not an acronym ("ESPN", "NPR") nor headed by a document's or
+    a body's noun: "he" and "she" are resolved only to these ("The BBC spokeswoman" is a person,
+    "ESPN" and "the Pensions Policy Institute" are not)."""
+    # The head noun ends the source, or comes before an "of", "at", "from" or "for" followed by a
+    # name only: "Paul Miller of Thames Valley Police" is a person, "the Office for National
+    # Statistics" and "the Bank of England" are not, "a Department for Education spokeswoman" is.
+    named = _OF_A_NAME.match(source.strip())
+    before = named.group(1) if named else source.strip()
+    head = re.sub(r"ies$", "y", before.rsplit(None, 1)[-1].lower()) if before else ""
+    if head in _NOT_PERSONS or head.rstrip("s") in _NOT_PERSONS:
+        return False
     return source[:1].isupper() and not (" " not in source and source.isupper())
 
 
