@@ -346,3 +346,15 @@ def test_a_quotation_takes_the_speaker_named_before_it_and_beats_a_cue_inside_it
     assert source("Jemele Hill has been suspended") == "ESPN"  # handed on by 'ESPN said:' above it
     assert source("She has acknowledged") == "they"  # the writer of the quote, not 'She … acknowledged'
     assert source("The network declined") is None
+
+
+def test_a_cue_closing_the_sentence_after_a_comma_sources_the_whole_claim():
+    # Claims rules 5: "..., a poll suggests." attributes the statement, whatever cues it holds.
+    from unspin.analyzers.claims import attribution_for
+
+    analysis = Pipeline(["attribution"])(parse_text(
+        "Headline\n\nA majority of voters believe the minister has been damaged by the row, a poll suggests.\n"
+        "Opinion polls suggest people want change, Ms Alexander said on Monday.\n"
+        "Police said the man fled, and neighbours said he was quiet.\n"))
+    sources = [attribution_for(analysis, i).source for i in range(1, len(analysis.sentences))]
+    assert sources == ["a poll", "Ms Alexander", "Police"]

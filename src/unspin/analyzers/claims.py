@@ -17,8 +17,9 @@ MIN_WORDS = 5  # shorter "sentences" are headings or fragments, not claims
 # record is "<head version>+rules.<this>" so that a store can tell runs of different rules apart.
 # 1: five words, no quotation introducers; 2: embedded tweets' signatures and Title Case lines;
 # 3: short lines with no sentence punctuation; 4: a cue in an opening clause of time, cause or condition
-# ("As soon as X announced ..., ") does not source the sentence's claim.
-RULES = 4
+# ("As soon as X announced ..., ") does not source the sentence's claim; 5: a cue closing the
+# sentence after a comma ("..., a poll suggests.") does.
+RULES = 5
 
 
 @register
@@ -113,12 +114,28 @@ def attribution_for(analysis: Analysis, sentence: int) -> Attribution | None:
     here = [a for a in analysis.attributions if a.sentence == sentence and not _in_leading_clause(analysis, sentence, a)]
     outside = [a for a in here if not any(q.start <= a.start and a.end <= q.end for q in quotations)]
     if outside:
-        return outside[0]
+        return _trailing(analysis, sentence, outside) or outside[0]
     s = analysis.sentences[sentence]
     for q in quotations:
         if q.start <= s.start and s.end <= q.end + 1 and q.attribution is not None:  # may end on the mark
             return q.attribution
     return here[0] if here else None
+
+
+def _trailing(analysis: Analysis, sentence: int, found: list[Attribution]) -> Attribution | None:
+    """A cue that closes the sentence after a comma ("..., a poll suggests.", "..., the ONS said.")
+    attributes the whole of it, whatever cues the reported statement holds ("A majority of voters
+    believe ..., a poll suggests")."""
+    s = analysis.sentences[sentence]
+    for a in found[1:]:
+        tail = analysis.text[a.end:s.end].strip(" \t\n.!?\"”’'")
+        if analysis.text[s.start:a.start].rstrip().endswith(",") and _TAIL.fullmatch(tail):
+            return a
+    return None
+
+
+_TAIL = re.compile(r"(?:(?:on|last|this)\s+\w+|(?:in|on)\s+(?:a|an|the)\s+\w+(?:\s+\w+)?|today|yesterday|"
+                   r"earlier|recently|also|previously|\w+day)?")
 
 
 # A sentence that opens on a clause of time, cause or condition ("As soon as Comey announced the
