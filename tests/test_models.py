@@ -362,3 +362,22 @@ def test_sentence_encoder_gives_the_same_vectors_on_one_thread_or_several():
     alone = serial.encode(texts[2:3], batch_size=1)[0]
     assert np.array_equal(parallel.encode(texts, batch_size=1)[2], alone)  # rows are not mixed up
     assert not np.array_equal(one[0], one[1])
+
+
+def test_propaganda_encoder_gives_the_same_outputs_with_windows_side_by_side():
+    # Windows run side by side on a single-threaded session (threads=2) or one after another
+    # (threads=1): each window's tag probabilities and states must be the same, in their places.
+    import numpy as np
+
+    from unspin.analyzers.models import model_dir
+    from unspin.inference.propaganda import PropagandaModel
+
+    texts = [FLAG_WAVING * 6, WEATHER, PARTISAN * 4]  # several windows of different lengths
+    sentences = [[(0, len(t))] for t in texts]
+    one = PropagandaModel.load(model_dir("propaganda"), threads=1).encode(texts, sentences)
+    two = PropagandaModel.load(model_dir("propaganda"), threads=2).encode(texts, sentences)
+    assert sum(len(e.windows) for e in one) >= 4
+    for a, b in zip(one, two):
+        assert len(a.windows) == len(b.windows)
+        for pa, pb, ha, hb in zip(a.tag_probs, b.tag_probs, a.hidden, b.hidden):
+            assert np.array_equal(pa, pb) and np.array_equal(ha, hb)

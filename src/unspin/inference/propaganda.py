@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .onnx import load_tokenizer, session
+from .onnx import SideBySide, load_tokenizer
 from .windows import Window, batch_arrays, best_window, length_batches, pack_windows, tokenize
 
 EncoderFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -103,8 +103,12 @@ def pool_span(enc: Encoded, start: int, end: int) -> np.ndarray | None:
 
 
 class PropagandaModel:
-    def __init__(self, encoder: EncoderFn, tokenizer, head: SpanHead, config: dict):
+    def __init__(self, encoder: EncoderFn, tokenizer, head: SpanHead, config: dict,
+                 encode_all: Callable[[list[tuple[np.ndarray, np.ndarray]]], list] | None = None):
         self.encoder = encoder
+        # Every batch of a call at once (the runtime runs them side by side), for as long as the
+        # encoder is the one it came with (a benchmark may swap in torch's).
+        self._encode_all = (encoder, encode_all) if encode_all else None
         self.tokenizer = tokenizer
         self.head = head
         self.config = config
@@ -125,15 +129,21 @@ class PropagandaModel:
     @classmethod
     def load(cls, model_dir: Path, threads: int | None = None) -> PropagandaModel:
         config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-        sess = session(model_dir / config.get("onnx", "model.onnx"), threads)
+        runner = SideBySide(model_dir / config.get("onnx", "model.onnx"), threads)
+
+        def feed(ids: np.ndarray, mask: np.ndarray) -> dict:
+            return {"input_ids": ids, "attention_mask": mask}
 
         def encoder(ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            logits, hidden = sess.run(None, {"input_ids": ids, "attention_mask": mask})
+            logits, hidden = runner.run(feed(ids, mask))
             return logits, hidden
+
+        def encode_all(arrays: list[tuple[np.ndarray, np.ndarray]]) -> list:
+            return runner.run_all([feed(ids, mask) for ids, mask in arrays])
 
         params = dict(np.load(model_dir / "span_head.npz"))
         head = SpanHead(params, temperature=config.get("temperature", 1.0))
-        return cls(encoder, load_tokenizer(model_dir / "tokenizer.json"), head, config)
+        return cls(encoder, load_tokenizer(model_dir / "tokenizer.json"), head, config, encode_all)
 
     # -- encoder pass --------------------------------------------------------------------------
     def encode(self, texts: Sequence[str], sentences: Sequence[Sequence[tuple[int, int]]],
@@ -149,9 +159,13 @@ class PropagandaModel:
             all_windows += [(i, w) for w in windows]
         slots = [(i, k) for i, enc in enumerate(encoded) for k in range(len(enc.windows))]
         flat = [w for _, w in all_windows]
-        for batch in length_batches(flat, self.batch_size):
-            ids, mask = batch_arrays([flat[j] for j in batch])
-            logits, hidden = self.encoder(ids, mask)
+        batches = list(length_batches(flat, self.batch_size))
+        arrays = [batch_arrays([flat[j] for j in batch]) for batch in batches]
+        if self._encode_all and self._encode_all[0] is self.encoder:
+            outputs = self._encode_all[1](arrays)
+        else:
+            outputs = [self.encoder(ids, mask) for ids, mask in arrays]
+        for batch, (logits, hidden) in zip(batches, outputs):
             probs = softmax(logits.astype(np.float32))
             for row, j in enumerate(batch):
                 i, k = slots[j]

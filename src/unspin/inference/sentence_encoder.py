@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from .onnx import default_threads, load_tokenizer, session
+from .onnx import SideBySide, load_tokenizer
 from .windows import CLS_ID, PAD_ID, SEP_ID
 
 
@@ -19,21 +17,8 @@ class SentenceEncoder:
         self.max_tokens = int(self.config.get("max_tokens", 128))
         self.dim = int(self.config.get("dim", 384))
         self.version = self.config.get("version", "1")
-        # One single-threaded session, run on ``threads`` batches at once. The inputs are short (a
-        # claim is ~25 word pieces), and on them one session spread over 2 cores spends much of its
-        # time syncing: two calls side by side embed ~30 % more claims per second, with results
-        # identical to the bit (a batch's result never depends on the thread count).
-        self.threads = threads or default_threads()
-        self.session = session(model_dir / "model.onnx", 1)
+        self.runner = SideBySide(model_dir / "model.onnx", threads)  # batches side by side
         self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
-        self._pool: tuple[int, ThreadPoolExecutor] | None = None
-
-    def _map(self, run, batches: list) -> list:
-        if self.threads == 1 or len(batches) < 2:
-            return [run(b) for b in batches]
-        if self._pool is None or self._pool[0] != os.getpid():  # a forked worker needs its own threads
-            self._pool = (os.getpid(), ThreadPoolExecutor(self.threads, thread_name_prefix="unspin-encoder"))
-        return list(self._pool[1].map(run, batches))
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
@@ -48,16 +33,16 @@ class SentenceEncoder:
         ids = self.token_ids(texts)
         order = np.argsort([len(x) for x in ids], kind="stable")
 
-        def run(rows: np.ndarray) -> np.ndarray:
+        def feed(rows: np.ndarray) -> dict:
             length = max(len(ids[r]) for r in rows)
             input_ids = np.full((len(rows), length), PAD_ID, dtype=np.int64)
             mask = np.zeros((len(rows), length), dtype=np.int64)
             for j, r in enumerate(rows):
                 input_ids[j, :len(ids[r])] = ids[r]
                 mask[j, :len(ids[r])] = 1
-            return self.session.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
+            return {"input_ids": input_ids, "attention_mask": mask}
 
         batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-        for rows, emb in zip(batches, self._map(run, batches)):
+        for rows, (emb,) in zip(batches, self.runner.run_all([feed(b) for b in batches])):
             out[rows] = emb
         return out
