@@ -6,7 +6,8 @@ from pathlib import Path
 
 
 def default_threads() -> int:
-    """Threads per session: $UNSPIN_THREADS, else all cores (a pool worker sets 1)."""
+    """Inference threads: $UNSPIN_THREADS, else all cores (a pool worker sets 1). A session gets
+    them all, or an encoder runs that many single-threaded calls side by side (SideBySide)."""
     value = os.environ.get("UNSPIN_THREADS")
     return max(1, int(value)) if value else max(1, os.cpu_count() or 1)
 
