@@ -228,10 +228,12 @@ def test_he_or_she_is_not_resolved_to_a_body_or_a_document_but_to_the_person_bef
     analysis = Pipeline(["attribution"])(parse_text(
         "Title\n\nVince Cable said the tax was unfair. The Labour party said it would stay. He said it hurt buyers.\n"
         "Recently released emails show the plan changed. He said that was wrong.\n"
-        "Inspector Paul Miller of Thames Valley Police said the man fled. He said no one was hurt.\n"))
+        "Inspector Paul Miller of Thames Valley Police said the man fled. He said no one was hurt.\n"
+        "Jessica Kane said the video was gone. They argued it was lost. She said it was deleted.\n"))
     assert [a.source for a in analysis.attributions] == [
         "Vince Cable", "The Labour party", "Vince Cable", "Recently released emails", "Vince Cable",
-        "Inspector Paul Miller of Thames Valley Police", "Inspector Paul Miller of Thames Valley Police"]
+        "Inspector Paul Miller of Thames Valley Police", "Inspector Paul Miller of Thames Valley Police",
+        "Jessica Kane", "They", "Jessica Kane"]
 
 
 def test_claim_attribution_runs_over_a_quotation_but_not_past_stray_quote_marks():

@@ -314,6 +314,8 @@ def _could_be_a_person(source: str) -> bool:
     # The head noun ends the source, or comes before an "of", "at", "from" or "for" followed by a
     # name only: "Paul Miller of Thames Valley Police" is a person, "the Office for National
     # Statistics" and "the Bank of England" are not, "a Department for Education spokeswoman" is.
+    if source.strip().lower() in _PRONOUN_WORDS | {"i", "you", "it"}:  # "They argued ... She believes"
+        return False
     named = _OF_A_NAME.match(source.strip())
     before = named.group(1) if named else source.strip()
     head = re.sub(r"ies$", "y", before.rsplit(None, 1)[-1].lower()) if before else ""
