@@ -160,6 +160,8 @@ def test_headline_cues_only_look_at_the_title():
      "Jo Bloggs, head of the National Union of Teachers (NUT), said"),
     ("Recently released emails show that he left early.", "Recently released emails", "show",
      "Recently released emails show"),
+    ('"No plans have been set," said Aguilera\'s agent Meghan Prophet.', "Aguilera's agent Meghan Prophet", "said",
+     "said Aguilera's agent Meghan Prophet"),
 ])
 def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     found = find_attributions(sentence)
@@ -188,6 +190,10 @@ def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     # The subject of a belief verb after a comma is not its source ("believe" never inverts).
     "The Tories, backed by forecasters, believe Mr Brown will raise taxes.",
     "Exports to China (and Hong Kong) added up to 22bn yen.",
+    # A participle between a possessive and its noun is an adjective, and a day is not a speaker.
+    "The briefing covered Syria's alleged involvement.",
+    "The party presented Mr Houston's reported views as policy.",
+    "Its presenters, known as Ant and Dec, said Monday's deciding vote was the closest ever.",
 ])
 def test_attribution_leaves_unsourced_statements_alone(sentence):
     assert find_attributions(sentence) == []

@@ -30,7 +30,7 @@ _ROLE_NOUNS = (
     "study|survey|poll|statement|company|firm|group|campaign|campaigner|administration|court|judge|senator|"
     "lawmaker|leader|organisation|organization|doctor|economist|observer|activist|protester|supporter|opponent|"
     "aide|adviser|advisor|chief|head|director|minister|president|secretary|governor|mayor|commissioner|chairman|"
-    "chairwoman|representative|ambassador|diplomat|executive|manager|data|figure|statistic|website|newspaper|"
+    "chairwoman|representative|ambassador|diplomat|executive|manager|agent|publicist|data|figure|statistic|website|newspaper|"
     "paper|outlet|network|broadcaster|daily|magazine|channel|memo|document|filing|letter|email|e-mail|editorial|tweet|post|"
     "people|user|chancellor|archbishop|bishop|singer|star|actor|actress|coach|boss|associate|colleague|insider|"
     "member|author|commentator|banker|trader|union|council|councillor|councilor|board|panel|committee|"
@@ -65,6 +65,12 @@ _APPOSITIVE = re.compile(rf"(?P<np>(?!\d+\b){_NAME}),\s+(?:(?:who|which|a|an|the
 # are appositives about a speaker named before them).
 _NAME_BETWEEN_COMMAS = re.compile(r",\s+(?P<np>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}),\s*$")
 _NP_AT_START = re.compile(rf"^\s*(?P<np>{_NP})")
+# A participle between a possessive and its noun reads as an adjective: "X's reported views". Not
+# when a clause follows ("McDonald's announced it was", "Foster's said the deal").
+_ADJECTIVE_AFTER_POSSESSIVE = re.compile(
+    r"\w+ed\s+(?!(?:that|it|the|a|an|he|she|they|we|on|in|to|at|by|his|her|their|its|this|last|there|"
+    r"some|no|not|plans|profits?|sales|losses|results|earnings)\b)[a-z][\w-]*\b")
+_DAY_POSSESSIVE = re.compile(r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[Tt]oday|[Yy]esterday)['’]s")
 _ADDS_UP = re.compile(r"add(?:s|ed)?\s+up\b")  # "exports added up to $2bn" reports nothing
 # An aside in brackets between a subject and its verb: "Clinton's emails (the ones that weren't
 # deleted), revealed that ...".
@@ -189,6 +195,8 @@ def _subject_before(text: str, cue: re.Match) -> tuple[str, int, int] | None:
         np_start -= 1
     if _reads_as_noun(left, np_start, cue.group(0), text[cue.end():]) or _CAUSATIVE.search(left, 0, np_start):
         return None
+    if _ADJECTIVE_AFTER_POSSESSIVE.match(text, cue.start()) and _POSSESSIVE.search(left):
+        return None  # "Mr Houston's reported views", "Syria's alleged involvement": not a verb
     source = _clean_source(text[np_start:m.end("np")])
     if not source:
         return None
@@ -254,7 +262,7 @@ def _clean_source(raw: str) -> str | None:
     source = _CONTRACTED.sub(r"\1", source)  # "He’s explicitly stated": the source is "He"
     if not source or source.lower().replace("’", "'") in _NOT_SOURCES:
         return None
-    if len(source) > 80:
+    if len(source) > 80 or _DAY_POSSESSIVE.fullmatch(source):  # "said Monday's vote was close"
         return None
     return source
 
