@@ -162,6 +162,7 @@ def test_headline_cues_only_look_at_the_title():
      "Recently released emails show"),
     ('"No plans have been set," said Aguilera\'s agent Meghan Prophet.', "Aguilera's agent Meghan Prophet", "said",
      "said Aguilera's agent Meghan Prophet"),
+    ("The missions answer what the government says are threats.", "the government", "says", "the government says"),
 ])
 def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     found = find_attributions(sentence)

@@ -46,8 +46,8 @@ _NAME = (r"(?:[A-Z][\w'’.&-]*|[0-9]+)(?:(?:\s+(?:of|the|for|and|on|de|del|la|v
 # Up to two words between a determiner and the role noun ("senior administration officials",
 # "sources within the party"), but not a conjunction or relative word: "unity after reports
 # claimed", "a bill which critics claim" and "that the media reports" start the subject later.
-_MODIFIER = (r"(?<!['’‘])\b(?!(?:after|before|as|when|whenever|which|that|who|whom|whose|where|while|because|if|since|"
-             r"until|than|unless|although|though|whether|and|but|or|so|nor|yet|make|makes|made|let|lets|dare|"
+_MODIFIER = (r"(?<!['’‘])\b(?!(?:after|before|as|when|whenever|which|what|whatever|how|why|that|who|whom|whose|"
+             r"where|while|because|if|since|until|than|unless|although|though|whether|and|but|or|so|nor|yet|make|makes|made|let|lets|dare|"
              r"dares|see|saw|hear|heard|watched|help|helps|helped)\b)[\w-]+")
 _NP = (rf"(?:(?:[Tt]he|[Aa]|[Aa]n|one|two|three|several|many|some|other|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+)?"
        rf"(?:(?:{_NAME})(?:['’‘]s)?\s+|[a-z][\w-]*['’‘]s\s+)?(?:{_MODIFIER}\s+){{0,2}}{_ROLE}(?:\s+{_NAME})?"
