@@ -163,6 +163,9 @@ def test_headline_cues_only_look_at_the_title():
     ('"No plans have been set," said Aguilera\'s agent Meghan Prophet.', "Aguilera's agent Meghan Prophet", "said",
      "said Aguilera's agent Meghan Prophet"),
     ("The missions answer what the government says are threats.", "the government", "says", "the government says"),
+    ("Andy Richards, of Swansea UAF, said the leaflet was racist.", "Andy Richards", "said",
+     "Andy Richards, of Swansea UAF, said"),
+    ("US oil giant Exxon said it would not bid.", "US oil giant Exxon", "said", "US oil giant Exxon said"),
 ])
 def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     found = find_attributions(sentence)

@@ -30,7 +30,8 @@ _ROLE_NOUNS = (
     "study|survey|poll|statement|company|firm|group|campaign|campaigner|administration|court|judge|senator|"
     "lawmaker|leader|organisation|organization|doctor|economist|observer|activist|protester|supporter|opponent|"
     "aide|adviser|advisor|chief|head|director|minister|president|secretary|governor|mayor|commissioner|chairman|"
-    "chairwoman|representative|ambassador|diplomat|executive|manager|agent|publicist|data|figure|statistic|website|newspaper|"
+    "chairwoman|representative|ambassador|diplomat|executive|manager|agent|publicist|reviewer|giant|maker|farmer|"
+    "data|figure|statistic|website|newspaper|"
     "paper|outlet|network|broadcaster|daily|magazine|channel|memo|document|filing|letter|email|e-mail|editorial|tweet|post|"
     "people|user|chancellor|archbishop|bishop|singer|star|actor|actress|coach|boss|associate|colleague|insider|"
     "member|author|commentator|banker|trader|union|council|councillor|councilor|board|panel|committee|"
@@ -58,7 +59,7 @@ _NP_REACH = 200
 _ROLE_AT_END = re.compile(_ROLE + r"$")  # "officials", "editor-in-chief"
 _PRONOUN_WORDS = {"he", "she", "they", "we"}
 # "Mark Ellison, who chairs the League, said": the subject sits before an appositive clause.
-_APPOSITIVE = re.compile(rf"(?P<np>(?!\d+\b){_NAME}),\s+(?:(?:who|which|a|an|the|its|his|her)\b|"
+_APPOSITIVE = re.compile(rf"(?P<np>(?!\d+\b){_NAME}),\s+(?:(?:who|which|a|an|the|its|his|her|of|from|at)\b|"
                          rf"(?:{_MODIFIER}\s+){{0,2}}{_ROLE})[^,;]{{0,100}},\s*$")
 # "The chairman of the League, Mark Ellison, said": a person's name between commas is the speaker
 # (two to four capitalised words; "…, Oxfordshire, said", "…, 45, wrote" or "…, MP for Hornsey,"
@@ -309,7 +310,8 @@ _NOT_PERSONS = {"email", "e-mail", "survey", "report", "study", "poll", "data", 
                 "corp", "company", "industry", "group", "court", "government", "party", "board", "panel", "inquiry",
                 "watchdog", "regulator", "club", "team", "network", "newspaper", "website", "magazine", "channel",
                 "broadcaster", "outlet", "society", "foundation", "trust", "exchange", "service", "fellowship",
-                "academy", "university", "firm", "campaign", "media", "police"}
+                "academy", "university", "firm", "campaign", "media", "police", "maker", "carmaker", "drugmaker",
+                "bookmaker", "giant"}
 
 
 _OF_A_NAME = re.compile(r"(.+?)\s+(?:of|at|from|for)\s+(?:(?:the|and|of|for|[A-Z][^\s]*)(?:\s+|$))+$")
