@@ -166,6 +166,11 @@ def test_headline_cues_only_look_at_the_title():
     ("Andy Richards, of Swansea UAF, said the leaflet was racist.", "Andy Richards", "said",
      "Andy Richards, of Swansea UAF, said"),
     ("US oil giant Exxon said it would not bid.", "US oil giant Exxon", "said", "US oil giant Exxon said"),
+    ("The chancellor, speaking during a tour of Africa, said it was time.", "The chancellor", "said",
+     "The chancellor, speaking during a tour of Africa, said"),
+    ("Mark Oaten, for the Liberal Democrats, said the vote was lost.", "Mark Oaten", "said",
+     "Mark Oaten, for the Liberal Democrats, said"),
+    ("Mr Howard last week said his team agreed.", "Mr Howard", "said", "Mr Howard last week said"),
 ])
 def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     found = find_attributions(sentence)
@@ -198,6 +203,7 @@ def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     "The briefing covered Syria's alleged involvement.",
     "The party presented Mr Houston's reported views as policy.",
     "Its presenters, known as Ant and Dec, said Monday's deciding vote was the closest ever.",
+    "An auction of debt in August found few takers.",
 ])
 def test_attribution_leaves_unsourced_statements_alone(sentence):
     assert find_attributions(sentence) == []

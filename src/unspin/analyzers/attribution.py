@@ -30,7 +30,8 @@ _ROLE_NOUNS = (
     "study|survey|poll|statement|company|firm|group|campaign|campaigner|administration|court|judge|senator|"
     "lawmaker|leader|organisation|organization|doctor|economist|observer|activist|protester|supporter|opponent|"
     "aide|adviser|advisor|chief|head|director|minister|president|secretary|governor|mayor|commissioner|chairman|"
-    "chairwoman|representative|ambassador|diplomat|executive|manager|agent|publicist|reviewer|giant|maker|farmer|"
+    "chairwoman|chair|representative|ambassador|diplomat|executive|manager|agent|publicist|reviewer|giant|maker|"
+    "farmer|airline|carrier|forecast|"
     "data|figure|statistic|website|newspaper|"
     "paper|outlet|network|broadcaster|daily|magazine|channel|memo|document|filing|letter|email|e-mail|editorial|tweet|post|"
     "people|user|chancellor|archbishop|bishop|singer|star|actor|actress|coach|boss|associate|colleague|insider|"
@@ -59,7 +60,8 @@ _NP_REACH = 200
 _ROLE_AT_END = re.compile(_ROLE + r"$")  # "officials", "editor-in-chief"
 _PRONOUN_WORDS = {"he", "she", "they", "we"}
 # "Mark Ellison, who chairs the League, said": the subject sits before an appositive clause.
-_APPOSITIVE = re.compile(rf"(?P<np>(?!\d+\b){_NAME}),\s+(?:(?:who|which|a|an|the|its|his|her|of|from|at)\b|"
+_APPOSITIVE = re.compile(rf"(?P<np>(?!\d+\b){_NAME}|\b(?:[Tt]he|[Aa]n?)\s+(?:{_MODIFIER}\s+){{0,2}}{_ROLE}),\s+"
+                         rf"(?:(?:who|which|a|an|the|its|his|her|of|from|for|at|one|speaking|writing|led|based)\b|"
                          rf"(?:{_MODIFIER}\s+){{0,2}}{_ROLE})[^,;]{{0,100}},\s*$")
 # "The chairman of the League, Mark Ellison, said": a person's name between commas is the speaker
 # (two to four capitalised words; "…, Oxfordshire, said", "…, 45, wrote" or "…, MP for Hornsey,"
@@ -71,13 +73,16 @@ _NP_AT_START = re.compile(rf"^\s*(?P<np>{_NP})")
 _ADJECTIVE_AFTER_POSSESSIVE = re.compile(
     r"\w+ed\s+(?!(?:that|it|the|a|an|he|she|they|we|on|in|to|at|by|his|her|their|its|this|last|there|"
     r"some|no|not|plans|profits?|sales|losses|results|earnings)\b)[a-z][\w-]*\b")
-_DAY_POSSESSIVE = re.compile(r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[Tt]oday|[Yy]esterday)['’]s")
+# (Not "May", "June" or "April": Brian May said.)
+_DAY_POSSESSIVE = re.compile(r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[Tt]oday|[Yy]esterday|January|February|"
+                             r"March|July|August|September|October|November|December)(?:['’]s)?")
 _ADDS_UP = re.compile(r"add(?:s|ed)?\s+up\b")  # "exports added up to $2bn" reports nothing
 # An aside in brackets between a subject and its verb: "Clinton's emails (the ones that weren't
 # deleted), revealed that ...".
 _ASIDE = re.compile(r"\s*\([^()]{1,150}\)\s*(?P<comma>,?)\s*$")
 # Words between a subject and its verb that are not part of the subject: "Tedros on Wednesday said".
-_FILLER = re.compile(r"(?:\s+(?:on|last|this|late|early)\s+\w+day|\s+(?:also|previously|later|earlier|"
+_FILLER = re.compile(r"(?:\s+(?:on|last|this|late|early)\s+\w+day|\s+(?:last|this|next)\s+(?:week|month|year)|"
+                     r",\s+however,|\s+(?:also|previously|later|earlier|"
                      r"recently|then|has|have|had|would|will|once|again|repeatedly|reportedly|today|"
                      r"yesterday|tonight|however|too|first|publicly|privately|famously|initially|originally|"
                      r"subsequently|separately|angrily|bluntly|flatly|openly|falsely|wrongly|correctly|proudly|"
@@ -263,7 +268,7 @@ def _clean_source(raw: str) -> str | None:
     source = _CONTRACTED.sub(r"\1", source)  # "He’s explicitly stated": the source is "He"
     if not source or source.lower().replace("’", "'") in _NOT_SOURCES:
         return None
-    if len(source) > 80 or _DAY_POSSESSIVE.fullmatch(source):  # "said Monday's vote was close"
+    if len(source) > 80 or _DAY_POSSESSIVE.fullmatch(source):  # "said Monday's vote", "in September said"
         return None
     return source
 
