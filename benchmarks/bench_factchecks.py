@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__import__("os").environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
+sys.path.insert(0, str(ROOT))
+from training.splits import SHARED, require_shared  # noqa: E402
 
 
 def real_claims() -> list[dict]:
@@ -91,11 +92,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store, import_s = args.store, None
         if store is None:
+            store = args.keep or Path(tmp) / "fc.duckdb"
+            if store.exists():  # checked before writing 100k records
+                print(f"{store} exists: the import is timed into a new store", file=sys.stderr)
+                raise SystemExit(2)
+            require_shared("checkthat2022_task2b_en", "checkthat2022_task2a_en", "liar", "sharethefacts_2017",
+                           why="the store is built from these fact-checks")
             source = Path(tmp) / "claimreview.jsonl"
             real = write_claimreview(source, args.records)
-            store = args.keep or Path(tmp) / "fc.duckdb"
-            if store.exists():
-                raise SystemExit(f"{store} exists: the import is timed into a new store")
             started = time.perf_counter()
             done = subprocess.run([sys.executable, "-m", "unspin", "factchecks", "import", str(source), "--store",
                                    str(store)], capture_output=True, text=True)

@@ -73,8 +73,9 @@ _NP_AT_START = re.compile(rf"^\s*(?P<np>{_NP})")
 _ADJECTIVE_AFTER_POSSESSIVE = re.compile(
     r"\w+ed\s+(?!(?:that|it|the|a|an|he|she|they|we|on|in|to|at|by|his|her|their|its|this|last|there|"
     r"some|no|not|plans|profits?|sales|losses|results|earnings)\b)[a-z][\w-]*\b")
+# A day or a month is never a speaker: "said Monday's vote was close", "in September this year said".
 # (Not "May", "June" or "April": Brian May said.)
-_DAY_POSSESSIVE = re.compile(r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[Tt]oday|[Yy]esterday|January|February|"
+_TIME_WORD = re.compile(r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[Tt]oday|[Yy]esterday|January|February|"
                              r"March|July|August|September|October|November|December)(?:['’]s)?")
 _ADDS_UP = re.compile(r"add(?:s|ed)?\s+up\b")  # "exports added up to $2bn" reports nothing
 # An aside in brackets between a subject and its verb: "Clinton's emails (the ones that weren't
@@ -268,7 +269,7 @@ def _clean_source(raw: str) -> str | None:
     source = _CONTRACTED.sub(r"\1", source)  # "He’s explicitly stated": the source is "He"
     if not source or source.lower().replace("’", "'") in _NOT_SOURCES:
         return None
-    if len(source) > 80 or _DAY_POSSESSIVE.fullmatch(source):  # "said Monday's vote", "in September said"
+    if len(source) > 80 or _TIME_WORD.fullmatch(source):
         return None
     return source
 

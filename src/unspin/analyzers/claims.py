@@ -122,6 +122,11 @@ def attribution_for(analysis: Analysis, sentence: int) -> Attribution | None:
     return here[0] if here else None
 
 
+# What may follow a closing cue: "..., a poll suggests on Monday.", "..., he said in a statement."
+_TAIL = re.compile(r"(?:(?:on|last|this)\s+\w+|(?:in|on)\s+(?:a|an|the)\s+\w+(?:\s+\w+)?|today|yesterday|"
+                   r"earlier|recently|also|previously|\w+day)?")
+
+
 def _trailing(analysis: Analysis, sentence: int, found: list[Attribution]) -> Attribution | None:
     """A cue that closes the sentence after a comma ("..., a poll suggests.", "..., the ONS said.")
     attributes the whole of it, whatever cues the reported statement holds ("A majority of voters
@@ -132,10 +137,6 @@ def _trailing(analysis: Analysis, sentence: int, found: list[Attribution]) -> At
         if analysis.text[s.start:a.start].rstrip().endswith(",") and _TAIL.fullmatch(tail):
             return a
     return None
-
-
-_TAIL = re.compile(r"(?:(?:on|last|this)\s+\w+|(?:in|on)\s+(?:a|an|the)\s+\w+(?:\s+\w+)?|today|yesterday|"
-                   r"earlier|recently|also|previously|\w+day)?")
 
 
 # A sentence that opens on a clause of time, cause or condition ("As soon as Comey announced the
