@@ -167,6 +167,16 @@ def test_a_wrong_unspin_models_is_a_setting_error_exit_2(article_file, tmp_path)
         f"{tmp_path / 'typo'}/propaganda with a config.json, as `make train-fast` writes)"]
 
 
+def test_a_wrong_unspin_int8_is_a_setting_error_exit_2(article_file):
+    import os
+
+    result = run_cli("analyze", str(article_file), env={**os.environ, "UNSPIN_INT8": "fsat"})
+    assert result.returncode == 2 and result.stdout == b""
+    assert result.stderr.decode().strip().splitlines() == [
+        "unspin: error: UNSPIN_INT8=fsat: expected 'exact' (the default: the same results on every CPU) or "
+        "'fast' (onnxruntime's fastest int8 kernels, which saturate on CPUs with AVX2 and no VNNI)"]
+
+
 def test_analyze_reads_the_pages_of_a_warc_archive(tmp_path):
     from tests.test_scan import make_warc
 

@@ -26,7 +26,8 @@ class ModelError(UnspinError):
 
 class ModelSetError(ModelError):
     """``$UNSPIN_MODELS`` names a folder that is not a usable model set (a typo, or an encoder
-    without its heads): the user's setting is wrong, so the CLI exits with code 2, as for bad input."""
+    without its heads), or ``$UNSPIN_INT8`` is neither 'exact' nor 'fast': the user's setting is
+    wrong, so the CLI exits with code 2, as for bad input."""
 
 
 class StoreError(UnspinError):

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..analysis import Analysis, Attribution, Claim, FactCheckMatch
+from ..inference.onnx import int8_tag
 from .base import Analyzer, count, number, positive_count, register, text
 from .models import model_dir, sentence_encoder, sentence_probabilities
 from .quotations import quotations_of
@@ -49,6 +50,8 @@ class ClaimsAnalyzer(Analyzer):
         self.match_top = self.config.get("match_top")  # None: every claim
         self.store_path = _store_path(self.config.get("store"))
         self.matcher = _open_matcher(self.store_path)
+        if self.matcher is not None:  # matching runs the int8 MiniLM
+            self.version += int8_tag()
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
         jobs = []

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from ..analysis import Analysis
 from .base import Analyzer, positive_count, register, text
+from ..inference.onnx import int8_tag
 from .models import shared_encoder
 
 
@@ -24,7 +25,7 @@ class EncoderAnalyzer(Analyzer):
     def __init__(self, **config) -> None:
         super().__init__(**config)
         self.model = shared_encoder(self.config.get("model"), self.config.get("threads"))
-        self.version = self.model.config.get("version", self.version)
+        self.version = self.model.config.get("version", self.version) + int8_tag()
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
         from ..inference.propaganda import sentence_vectors

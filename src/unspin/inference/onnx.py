@@ -1,8 +1,15 @@
-"""onnxruntime sessions with thread settings that suit a 2-core machine and process pools."""
+"""onnxruntime sessions: thread settings that suit a 2-core machine and process pools, and int8
+arithmetic that gives the same results on every CPU."""
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
+
+from ..errors import ModelSetError
+
+# Where the CPU says it has VNNI (or AMX), onnxruntime's uint8 x int8 kernels sum in 32 bits: exact.
+_EXACT_INT8_FLAGS = {"avx512_vnni", "avx_vnni", "amx_int8"}
 
 
 def default_threads() -> int:
@@ -22,9 +29,54 @@ def session(path: Path, threads: int | None = None, spin: bool = True):
     options.inter_op_num_threads = 1
     if not spin:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if exact_int8_products():
+        options.add_session_config_entry("session.x64quantprecision", "1")
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def exact_int8_products() -> bool:
+    """Whether sessions ask onnxruntime for its exact int8 kernels (``session.x64quantprecision``).
+
+    Why: on x86 CPUs with AVX2 but without VNNI, onnxruntime multiplies uint8 by int8 with an
+    instruction that adds pairs of products in 16 bits and saturates (255 x 127 x 2 > 32,767), so
+    the same model gives other spans and scores there than on a VNNI or an AVX-only CPU, which
+    agree with each other (docs/benchmarks.md, "The same code on other CPUs"). The option makes
+    onnxruntime store the weights as uint8 and use its uint8 x uint8 kernels, which are exact and
+    slower; onnxruntime applies it only on CPUs whose kernels can overflow. On a VNNI CPU it would
+    swap the exact fast kernel for the slower one (1.6x slower per encoder window), so it is left
+    off where the CPU reports VNNI.
+    ``UNSPIN_INT8=fast`` keeps onnxruntime's fastest kernels everywhere, saturating or not."""
+    mode = os.environ.get("UNSPIN_INT8", "exact")
+    if mode not in ("exact", "fast"):
+        raise ModelSetError(f"UNSPIN_INT8={mode}: expected 'exact' (the default: the same results on every CPU) "
+                            "or 'fast' (onnxruntime's fastest int8 kernels, which saturate on CPUs with AVX2 "
+                            "and no VNNI)")
+    return mode == "exact" and not (cpu_flags() & _EXACT_INT8_FLAGS)
+
+
+def int8_tag() -> str:
+    """What a model-backed analyzer adds to its version when its int8 products may have saturated
+    (``UNSPIN_INT8=fast`` on an x86 CPU with AVX2 and no VNNI), so that results stored from such a
+    machine say they can differ from everyone else's; empty otherwise."""
+    flags = cpu_flags()
+    saturating = not exact_int8_products() and "avx2" in flags and not flags & _EXACT_INT8_FLAGS
+    return "+int8-saturating" if saturating else ""
+
+
+@lru_cache(maxsize=1)
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags as Linux reports them (empty where /proc/cpuinfo is missing: then
+    the exact kernels are asked for, which onnxruntime ignores where its kernels cannot overflow)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if line.startswith(("flags", "Features")):
+                    return frozenset(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return frozenset()
 
 
 class SideBySide:
