@@ -7,6 +7,14 @@ Each engine runs in its own subprocess (so peak memory is that engine's alone) o
 tokenization, windows, encoder, span decoding and technique classification, i.e. everything the
 `propaganda` analyzer does. torch needs build/propaganda/best.pt from `make train-propaganda` (the
 checkpoint of the run that exported the shipped model; checkpoints are never committed).
+
+The recipe reproduces the shipped weights only on a CPU whose torch kernels sum as the training
+machine's did (an AVX-512 CPU did not: docs/training.md). There, retrain into another folder and
+compare that run's own engines, so that all of them run the same weights:
+
+    .venv-train/bin/python -m training.propaganda --out /tmp/retrained
+    .venv-train/bin/python benchmarks/bench_propaganda.py --corpus ../shared/data/bbc_news/bbc \
+        --engines onnx-int8,onnx-fp32,torch-fp32 --model-dir /tmp/retrained
 """
 from __future__ import annotations
 
@@ -32,12 +40,13 @@ def articles(corpus: Path, words: int, limit: int):
 
 CHECKPOINT = ROOT / "build" / "propaganda" / "best.pt"
 FP32_ONNX = ROOT / "build" / "propaganda" / "fused.onnx"
+MODEL_DIR = ROOT / "src" / "unspin" / "models" / "propaganda"
 
 
-def build(engine: str, threads: int, checkpoint: Path = CHECKPOINT, fp32_onnx: Path = FP32_ONNX):
+def build(engine: str, threads: int, checkpoint: Path = CHECKPOINT, fp32_onnx: Path = FP32_ONNX,
+          model_dir: Path = MODEL_DIR):
     from unspin.inference.propaganda import PropagandaModel, SpanHead
 
-    model_dir = ROOT / "src" / "unspin" / "models" / "propaganda"
     model = PropagandaModel.load(model_dir, threads)
     if engine == "onnx-int8":
         return model
@@ -65,12 +74,12 @@ def build(engine: str, threads: int, checkpoint: Path = CHECKPOINT, fp32_onnx: P
 
 
 def run_engine(engine: str, corpus: Path, words: int, limit: int, threads: int, checkpoint: Path = CHECKPOINT,
-               fp32_onnx: Path = FP32_ONNX) -> dict:
+               fp32_onnx: Path = FP32_ONNX, model_dir: Path = MODEL_DIR) -> dict:
     from unspin.segment import split_sentences
 
     docs = articles(corpus, words, limit)
     prepared = [(d.text, [(s.start, s.end) for s in split_sentences(d)], len(d.title)) for d in docs]
-    model = build(engine, threads, checkpoint, fp32_onnx)
+    model = build(engine, threads, checkpoint, fp32_onnx, model_dir)
     model.predict(model.encode([prepared[0][0]], [prepared[0][1]])[0], prepared[0][2])  # warm-up
     latencies, spans = [], 0
     started = time.perf_counter()
@@ -105,17 +114,21 @@ def main() -> None:
     parser.add_argument("--engines", default="onnx-int8,torch-fp32")
     parser.add_argument("--checkpoint", type=Path, default=CHECKPOINT, help="torch weights of the shipped model")
     parser.add_argument("--fp32-onnx", type=Path, default=FP32_ONNX, help="its fp32 ONNX export (before quantization)")
+    parser.add_argument("--model-dir", type=Path, default=MODEL_DIR,
+                        help="the int8 model, its tokenizer and decoding (default: the shipped one; give the "
+                             "--out of a retraining to compare that run's own int8, fp32 and torch)")
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine:
         print(json.dumps(run_engine(args.engine, args.corpus, args.words, args.limit, args.threads,
-                                    args.checkpoint, args.fp32_onnx)))
+                                    args.checkpoint, args.fp32_onnx, args.model_dir)))
         return
     rows = []
     for engine in args.engines.split(","):
         done = subprocess.run([sys.executable, __file__, "--engine", engine, "--corpus", str(args.corpus),
                                "--words", str(args.words), "--limit", str(args.limit), "--threads", str(args.threads),
-                               "--checkpoint", str(args.checkpoint), "--fp32-onnx", str(args.fp32_onnx)],
+                               "--checkpoint", str(args.checkpoint), "--fp32-onnx", str(args.fp32_onnx),
+                               "--model-dir", str(args.model_dir)],
                               capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
         if done.returncode:
             print(f"{engine}: failed\n{done.stderr[-2000:]}")
