@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..analysis import Analysis
-from .base import Analyzer, positive_count, register, text
 from ..inference.onnx import int8_tag
+from .base import Analyzer, positive_count, register, text
 from .models import shared_encoder
 
 
