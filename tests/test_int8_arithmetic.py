@@ -38,7 +38,7 @@ def test_int8_products_are_exact_where_a_16_bit_sum_would_saturate(tmp_path):
     ({"avx2", "avx512f", "avx512bw"}, None, True),  # AVX-512 without VNNI: the same
     ({"avx2", "avx512f", "avx512_vnni"}, None, False),  # VNNI sums in 32 bits: the fast kernel is exact
     ({"avx2", "avx_vnni"}, None, False),
-    (set(), None, True),  # flags unknown: ask (onnxruntime ignores it where nothing overflows)
+    (set(), None, True),  # flags unknown: ask (exact everywhere; slower only on a VNNI CPU)
     ({"avx", "avx2"}, "fast", False),  # the user chose speed
     ({"avx", "avx2"}, "exact", True),
 ])

@@ -44,9 +44,9 @@ def exact_int8_products() -> bool:
     the same model gives other spans and scores there than on a VNNI or an AVX-only CPU, which
     agree with each other (docs/benchmarks.md, "The same code on other CPUs"). The option makes
     onnxruntime store the weights as uint8 and use its uint8 x uint8 kernels, which are exact and
-    slower; onnxruntime applies it only on CPUs whose kernels can overflow. On a VNNI CPU it would
-    swap the exact fast kernel for the slower one (1.6x slower per encoder window), so it is left
-    off where the CPU reports VNNI.
+    slower. onnxruntime acts on it on x86 CPUs with AVX2, VNNI or not, and ignores it elsewhere (ARM,
+    x86 without AVX2 on Linux). On a VNNI CPU it would swap the exact fast kernel for the slower one
+    (1.6x slower per encoder window), so it is left off where the CPU reports VNNI.
     ``UNSPIN_INT8=fast`` keeps onnxruntime's fastest kernels everywhere, saturating or not."""
     mode = os.environ.get("UNSPIN_INT8", "exact")
     if mode not in ("exact", "fast"):
@@ -68,7 +68,7 @@ def int8_tag() -> str:
 @lru_cache(maxsize=1)
 def cpu_flags() -> frozenset[str]:
     """The CPU's feature flags as Linux reports them (empty where /proc/cpuinfo is missing: then
-    the exact kernels are asked for, which onnxruntime ignores where its kernels cannot overflow)."""
+    the exact kernels are asked for: correct everywhere, slower only on a VNNI CPU)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
             for line in handle:
