@@ -262,25 +262,61 @@ def test_reranker_does_not_take_first_place_for_a_match():
     (cosine 0.43, best BM25, barely above the next candidate) and was shown with similarity 0.81.
     The shipped re-ranker, trained also on queries without their fact-check, must say no to that
     and yes to a close paraphrase that stands out."""
-    from unspin.factchecks.matcher import Features, Matcher, load_reranker
+    from unspin.factchecks.matcher import Features, load_reranker, rerank
 
-    matcher = Matcher([], np.zeros((0, 384), dtype=np.float32), None, load_reranker())
     first_but_wrong = Features(0, cosine=0.43, bm25=1.0, dense_rank=1, bm25_rank=1, margin=0.02)
     paraphrase = Features(1, cosine=0.85, bm25=1.0, dense_rank=1, bm25_rank=1, margin=0.3)
-    wrong, right = matcher._scores([first_but_wrong, paraphrase], "hybrid")
+    wrong, right = rerank(load_reranker(), [first_but_wrong, paraphrase])
     assert wrong < 0.5 <= right
 
 
 def test_a_matcher_opened_without_a_reranker_scores_as_analyze_does():
     """The Python API's matchers take the shipped re-ranker unless given one: the hand-set
     fallback (for a model set without a trained one) gave the Cadbury case above 0.81."""
-    from unspin.factchecks.matcher import DEFAULT_RERANKER, Features, Matcher, load_reranker
+    from unspin.factchecks.matcher import DEFAULT_RERANKER, Features, Matcher, load_reranker, rerank
 
     vectors = np.eye(2, 384, dtype=np.float32)
     matcher = Matcher.from_texts(["a", "b"], ["Cadbury hampers on Facebook", "Sugar tax"], vectors)
     assert load_reranker() is not None and matcher.reranker == load_reranker() != DEFAULT_RERANKER
     first_but_wrong = Features(0, cosine=0.43, bm25=1.0, dense_rank=1, bm25_rank=1, margin=0.02)
-    assert matcher._scores([first_but_wrong], "hybrid")[0] < 0.5
+    assert rerank(matcher.reranker, [first_but_wrong])[0] < 0.5
+
+
+def test_search_ranks_the_union_of_both_lists_as_the_reranker_says():
+    """The matcher assembles its candidates as arrays; here every query's result is rebuilt the
+    plain way: both top-n lists, their union, one Features per candidate, the re-ranker, and ties in
+    store order. The store is larger than a top-n list, so some candidates are in one list only."""
+    from unspin.factchecks.dense import ExactDense, top_n
+    from unspin.factchecks.matcher import CANDIDATES, Features, Matcher, load_reranker, rerank, tokenize, with_margins
+
+    rng = np.random.default_rng(3)
+    words = ["tax", "crime", "water", "vaccine", "border", "wages", "school", "fuel", "rent", "votes"]
+    texts = [" ".join(rng.choice(words, 5)) + f" claim {i}" for i in range(140)]
+    vectors = rng.normal(size=(140, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    matcher = Matcher.from_texts([f"id{i}" for i in range(140)], texts, vectors)
+    queries = [" ".join(rng.choice(words, 4)) for _ in range(12)] + ["nothing in common here"]
+    qvec = (vectors[rng.integers(0, 140, 13)] + 0.3 * rng.normal(size=(13, 384))).astype(np.float32)
+    qvec /= np.linalg.norm(qvec, axis=1, keepdims=True)
+    n, reranker = CANDIDATES, load_reranker()
+    for mode in ("hybrid", "semantic", "lexical"):
+        got = matcher.search(queries, qvec, k=7, mode=mode)
+        for q, tokens, vec, result in zip(queries, tokenize(queries), qvec, got):
+            dense = {} if mode == "lexical" else {int(i): r for r, i in enumerate(ExactDense(vectors).search(vec, n)[0], 1)}
+            scores = matcher.bm25.get_scores(tokens) if tokens and mode != "semantic" else np.zeros(140)
+            hits = np.flatnonzero(scores > 0)
+            lexical = {int(i): r for r, i in enumerate(hits[top_n(scores[hits], n)], 1)}
+            best = max(scores.max(), 0) or 1.0
+            rows = with_margins([Features(i, float(vectors[i] @ vec), float(scores[i]) / best if i in lexical else 0.0,
+                                          dense.get(i, n + 1), lexical.get(i, n + 1))
+                                 for i in sorted(set(dense) | set(lexical))])
+            similarity = {"hybrid": rerank(reranker, rows) if rows else np.zeros(0),
+                          "semantic": np.array([max(0.0, f.cosine) for f in rows]),
+                          "lexical": np.array([f.bm25 for f in rows])}[mode]
+            order = sorted(range(len(rows)), key=lambda j: (-similarity[j], rows[j].index))[:7]
+            assert [c.id for c in result] == [f"id{rows[j].index}" for j in order], (mode, q)
+            assert np.allclose([c.similarity for c in result], similarity[order], atol=1e-9)
+            assert np.allclose([c.cosine for c in result], [rows[j].cosine for j in order], atol=1e-6)
 
 
 def test_claimreview_data_feed(tmp_path):

@@ -124,47 +124,51 @@ class Matcher:
     def search(self, queries: list[str], query_vectors: np.ndarray, k: int = 5,
                mode: str = "hybrid") -> list[list[Candidate]]:
         """Top ``k`` candidates per query. ``mode``: hybrid | semantic | lexical."""
-        out = []
-        for rows in self.candidates(queries, query_vectors, mode):
-            scores = self._scores(rows, mode)
-            best = np.argsort(-scores, kind="stable")[:k]  # stable: ties keep the candidates' order
-            out.append([Candidate(self.ids[rows[i].index], float(scores[i]), rows[i].cosine, rows[i].bm25,
-                                  self._record(rows[i].index)) for i in best])
-        return out
+        chosen = []
+        for pool in self._pools(queries, query_vectors, mode):
+            scores = self._scores(pool, mode)
+            best = np.argsort(-scores, kind="stable")[:k]  # stable: ties in store order
+            chosen.append((pool, best, scores[best]))
+        # The records of every query's best, read in one call (one cell at a time cost ~1 ms a claim).
+        wanted = np.concatenate([pool.index[best] for pool, best, _ in chosen] or [np.zeros(0, np.int64)])
+        records = iter(self.records.take(wanted).to_pylist()) if self.records is not None else None
+        return [[Candidate(self.ids[pool.index[i]], float(score), float(pool.cosine[i]), float(pool.bm25[i]),
+                           next(records) if records else None)
+                 for i, score in zip(best, scores)] for pool, best, scores in chosen]
 
     def candidates(self, queries: list[str], query_vectors: np.ndarray,
                    mode: str = "hybrid") -> list[list[Features]]:
-        """The union of the dense and BM25 top lists per query, with the re-ranker's features."""
+        """The union of the dense and BM25 top lists per query, with the re-ranker's features
+        (as objects, for training and inspection; :meth:`search` reads the same arrays)."""
+        return [pool.rows() for pool in self._pools(queries, query_vectors, mode)]
+
+    def _pools(self, queries: list[str], query_vectors: np.ndarray, mode: str = "hybrid") -> list[Pool]:
         if not self.ids or not queries:
-            return [[] for _ in queries]
+            return [Pool.of(np.zeros(0, np.int64), 1) for _ in queries]
         n = min(CANDIDATES, len(self.ids))
-        dense = self._dense(query_vectors, n) if mode != "lexical" else [{} for _ in queries]
-        lexical = self._lexical(queries, n) if mode != "semantic" else [{} for _ in queries]
-        out = []
-        for qi in range(len(queries)):
-            union = list(set(dense[qi]) | set(lexical[qi]))
-            # Lexical-only candidates need their cosine too: one gather for all of them.
-            missing = sorted(i for i in union if i not in dense[qi])
-            cosines = dict(zip(missing, (np.asarray(self.vectors[missing]) @ query_vectors[qi]).tolist())) \
-                if missing else {}
-            rows = []
-            for idx in union:
-                cos, d_rank = dense[qi].get(idx, (None, n + 1))
-                bm, b_rank = lexical[qi].get(idx, (0.0, n + 1))
-                rows.append(Features(idx, cosines[idx] if cos is None else cos, bm, d_rank, b_rank))
-            out.append(with_margins(rows))
-        return out
+        none = [(np.zeros(0, np.int64), np.zeros(0)) for _ in queries]
+        dense = self.dense.search_many(np.asarray(query_vectors, dtype=np.float32), n) if mode != "lexical" else none
+        lexical = self._lexical(queries, n) if mode != "semantic" else none
+        return [self._pool(d, lex, query_vectors[qi], n) for qi, (d, lex) in enumerate(zip(dense, lexical))]
 
-    def _record(self, idx: int) -> dict | None:
-        if self.records is None:
-            return None
-        return {name: self.records.column(name)[idx].as_py() for name in self.records.column_names}
+    def _pool(self, dense: tuple[np.ndarray, np.ndarray], lexical: tuple[np.ndarray, np.ndarray],
+              query: np.ndarray, n: int) -> Pool:
+        """One query's candidates in store order; a candidate absent from a list gets rank n + 1 there."""
+        (d_idx, d_cos), (l_idx, l_bm25) = dense, lexical
+        pool = Pool.of(np.union1d(d_idx, l_idx).astype(np.int64), n + 1)
+        at = np.searchsorted(pool.index, d_idx)
+        pool.cosine[at], pool.dense_rank[at] = d_cos, np.arange(1, len(at) + 1)
+        at = np.searchsorted(pool.index, l_idx)
+        pool.bm25[at], pool.bm25_rank[at] = l_bm25, np.arange(1, len(at) + 1)
+        # Lexical-only candidates need their cosine too: one gather for all of them.
+        missing = pool.dense_rank == n + 1
+        if missing.any():
+            pool.cosine[missing] = np.asarray(self.vectors[pool.index[missing]]) @ query
+        pool.margin = margins(pool.cosine)
+        return pool
 
-    def _dense(self, q: np.ndarray, n: int) -> list[dict[int, tuple[float, int]]]:
-        return [{int(i): (float(s), rank) for rank, (i, s) in enumerate(zip(top, scores), 1)}
-                for top, scores in self.dense.search_many(np.asarray(q, dtype=np.float32), n)]
-
-    def _lexical(self, queries: list[str], n: int) -> list[dict[int, tuple[float, int]]]:
+    def _lexical(self, queries: list[str], n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per query: the BM25 top ``n`` (store rows, best first) and their scores over the best."""
         out = []
         for toks in tokenize(queries):
             # get_scores + our own top-n: bm25s.retrieve costs 4 ms more per query in thread set-up
@@ -172,25 +176,53 @@ class Matcher:
             hits = np.flatnonzero(scores > 0)  # ~15 % of a 100k store: the top-n is chosen among them
             top = hits[top_n(scores[hits], n)]
             best = float(scores[top[0]]) if len(top) else 1.0
-            out.append({int(d): (float(scores[d]) / best, rank) for rank, d in enumerate(top, 1)})
+            out.append((top, scores[top].astype(np.float64) / best))
         return out
 
-    def _scores(self, rows: list[Features], mode: str) -> np.ndarray:
+    def _scores(self, pool: Pool, mode: str) -> np.ndarray:
         """The similarity of each candidate: the re-ranker's probability (hybrid), else the cosine
         (semantic) or the normalised BM25 score (lexical)."""
         if mode == "semantic":
-            return np.maximum(0.0, np.array([f.cosine for f in rows], dtype=np.float64))
+            return np.maximum(0.0, pool.cosine)
         if mode == "lexical":
-            return np.array([f.bm25 for f in rows], dtype=np.float64)
-        return rerank(self.reranker, rows)
+            return pool.bm25
+        return rerank(self.reranker, pool.features)
 
 
-def rerank(reranker: dict, rows: list[Features]) -> np.ndarray:
-    """The re-ranker's probability for each candidate (what the user sees as ``similarity``)."""
-    if not rows:
+@dataclass
+class Pool:
+    """One query's candidates as arrays, in store order: what :class:`Features` holds, per row."""
+
+    index: np.ndarray  # int64 store rows, ascending
+    cosine: np.ndarray
+    bm25: np.ndarray  # BM25 score / best BM25 score of the query (0 when not retrieved lexically)
+    dense_rank: np.ndarray
+    bm25_rank: np.ndarray
+    margin: np.ndarray
+
+    @classmethod
+    def of(cls, index: np.ndarray, absent_rank: int) -> Pool:
+        m = len(index)
+        return cls(index, np.zeros(m), np.zeros(m), np.full(m, absent_rank), np.full(m, absent_rank), np.zeros(m))
+
+    @property
+    def features(self) -> np.ndarray:
+        """[m, 5]: the columns of :meth:`Features.vector`."""
+        return np.column_stack([self.cosine, self.bm25, 1.0 / self.dense_rank, 1.0 / self.bm25_rank, self.margin])
+
+    def rows(self) -> list[Features]:
+        return [Features(*row) for row in zip(self.index.tolist(), self.cosine.tolist(), self.bm25.tolist(),
+                                              self.dense_rank.tolist(), self.bm25_rank.tolist(), self.margin.tolist())]
+
+
+def rerank(reranker: dict, rows: list[Features] | np.ndarray) -> np.ndarray:
+    """The re-ranker's probability for each candidate (what the user sees as ``similarity``), from
+    Features or a feature matrix [m, 5]."""
+    if not len(rows):
         return np.zeros(0)
+    features = rows if isinstance(rows, np.ndarray) else np.array([f.vector() for f in rows])
     weights = np.asarray(reranker["weights"])  # a 4-weight re-ranker (before margins) reads 4 features
-    z = np.array([f.vector()[:len(weights)] for f in rows]) @ weights + reranker["bias"]
+    z = features[:, :len(weights)] @ weights + reranker["bias"]
     return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -198,14 +230,19 @@ def with_margins(rows: list[Features]) -> list[Features]:
     """Fill each candidate's margin: how far its cosine stands above the best of the others. A
     fact-check that verifies a claim usually stands out; the first of many near-equal candidates
     usually does not."""
-    if not rows:
-        return rows
-    cosines = np.array([f.cosine for f in rows])
-    order = np.argsort(-cosines, kind="stable")
-    first, second = cosines[order[0]], (cosines[order[1]] if len(rows) > 1 else 0.0)
-    for i, f in enumerate(rows):
-        f.margin = float(f.cosine - (second if i == order[0] else first))
+    for f, margin in zip(rows, margins(np.array([f.cosine for f in rows])).tolist()):
+        f.margin = margin
     return rows
+
+
+def margins(cosines: np.ndarray) -> np.ndarray:
+    """Each cosine minus the best of the others (the best one: minus the second best, or 0)."""
+    if not len(cosines):
+        return np.zeros(0)
+    order = np.argsort(-cosines, kind="stable")
+    out = cosines - cosines[order[0]]
+    out[order[0]] = cosines[order[0]] - (cosines[order[1]] if len(cosines) > 1 else 0.0)
+    return out
 
 
 def _bm25_index(texts: list[str]):
