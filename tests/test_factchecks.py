@@ -433,3 +433,51 @@ def test_a_bad_file_in_an_import_batch_is_listed_and_the_others_are_imported(tmp
     assert f"skipped {cut}: invalid JSON: parse error: premature EOF" in err
     with FactCheckStore(store, read_only=True) as s:
         assert s.count() == 1  # the good file after them was imported
+
+
+def test_a_store_embedded_by_another_model_is_refused_until_reembedded(tmp_path):
+    """Cosines between vectors of two models mean nothing: after an upgrade that ships another
+    sentence encoder, search, analyze and import refuse the old store (one line, exit 2) and say how
+    to fix it; `reembed` embeds every claim again, and the store works as if imported fresh."""
+    import duckdb
+
+    from unspin.analyzers.models import sentence_encoder
+
+    store = tmp_path / "fc.duckdb"
+    import_files([CLAIMREVIEW, write_liar(tmp_path / "l.tsv")], store)
+    encoder = sentence_encoder()
+    with FactCheckStore(store, read_only=True) as s:
+        assert s.embedding_model() == encoder.identity == "all-MiniLM-L6-v2 1.0.0"
+        fresh, generation = s.vectors()[1], s.generation()
+    with duckdb.connect(str(store)) as con:  # as an older unspin with another model would have left it
+        con.execute("UPDATE store_meta SET value = 'other-encoder 0.9' WHERE key = 'embedding_model'")
+        con.execute("UPDATE factchecks SET embedding = list_transform(embedding, x -> -x)")
+    for args in (("factchecks", "search", "wind turbines cause cancer"), ("factchecks", "import", str(CLAIMREVIEW)),
+                 ("analyze", "-", "-f", "json")):
+        result = run_cli(*args, "--store" if args[0] == "factchecks" else "--set", str(store) if args[0] == "factchecks"
+                         else f"claims.store={store}", stdin=b"Officials said the new bridge cost 40 million dollars to build.")
+        err = result.stderr.decode().strip()
+        assert result.returncode == 2 and len(err.splitlines()) == 1, (args, err)
+        assert "embedded with other-encoder 0.9" in err and "unspin factchecks reembed" in err
+    result = run_cli("factchecks", "reembed", "--store", str(store))
+    assert result.returncode == 0 and "claims embedded with all-MiniLM-L6-v2 1.0.0" in result.stderr.decode()
+    with FactCheckStore(store, read_only=True) as s:
+        assert s.embedding_model() == encoder.identity and s.generation() == generation + 1
+        # the same model's vectors again (not to the bit: int8 claims embedded in batches of 64 shift
+        # each other a little, and the batches differ from the import's two files)
+        assert (np.sum(s.vectors()[1] * fresh, axis=1) > 0.97).all()
+    assert search("Does drinking hot water cure the flu?", store, k=1)[0]["claim"].startswith("Drinking hot tap water")
+
+
+def test_a_store_from_before_models_were_recorded_is_taken_as_the_first_model(tmp_path):
+    import duckdb
+
+    store = tmp_path / "fc.duckdb"
+    import_files([CLAIMREVIEW], store)
+    with duckdb.connect(str(store)) as con:
+        con.execute("DELETE FROM store_meta WHERE key = 'embedding_model'")
+    with FactCheckStore(store, read_only=True) as s:
+        assert s.embedding_model() == "all-MiniLM-L6-v2 1.0.0"  # the only model shipped before
+    assert search("wind turbines cause cancer", store, k=1)[0]["claim"] == "Wind turbines cause cancer."
+    with FactCheckStore(tmp_path / "empty.duckdb") as s:
+        assert s.embedding_model() is None

@@ -1,4 +1,4 @@
-"""``unspin factchecks import|search|stats``."""
+"""``unspin factchecks import|search|stats|reembed``."""
 from __future__ import annotations
 
 import json
@@ -78,6 +78,24 @@ def search_(text: str, top: int, mode: str, fmt: str, store: Path | None) -> Non
                    f"{chr(10) + '   ' + r['url'] if r.get('url') else ''}")
 
 
+@command.command("reembed")
+@_STORE
+def reembed_(store: Path | None) -> None:
+    """Embed every claim in the store again with this unspin's sentence encoder.
+
+    Needed once after an upgrade that ships another encoder: a store whose vectors another model
+    made is refused by search and analyze until then. Nothing is written until every claim is
+    embedded, so an interrupted run leaves the store as it was."""
+    from .service import reembed
+    from .store import default_store_path
+
+    def shown(done: int, total: int) -> None:
+        click.echo(f"embedded {done} of {total} claims", err=True)
+
+    records, model = reembed(store, progress=shown)
+    click.echo(f"{records} claims embedded with {model} ({store or default_store_path()})", err=True)
+
+
 @command.command("stats")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_STORE
@@ -95,6 +113,8 @@ def stats(fmt: str, store: Path | None) -> None:
         sys.stdout.write(json.dumps(data) + "\n")
         return
     click.echo(f"{data['records']} fact-checks in {data['path']} (generation {data['generation']})")
+    if data["embedding_model"]:
+        click.echo(f"claims embedded with {data['embedding_model']}")
     if data["dates"]["first"]:
         click.echo(f"published {data['dates']['first']} to {data['dates']['last']}")
     for title, key in (("publishers", "publishers"), ("verdicts", "verdicts"), ("imported from", "sources"),

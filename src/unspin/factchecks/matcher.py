@@ -59,6 +59,13 @@ def load_reranker() -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def _encoder_identity() -> str:
+    from ..analyzers.models import model_dir
+    from ..inference.sentence_encoder import identity_of
+
+    return identity_of(model_dir("minilm"))
+
+
 def _reranker(given: dict | None) -> dict:
     """The re-ranker a matcher uses: the one given, else the shipped one, else the hand-set default.
     (Before, a matcher opened without one silently used the hand-set default, whose similarities
@@ -93,11 +100,14 @@ class Matcher:
         self.records = records  # pyarrow Table in the same order as ids (None in evaluation)
 
     @classmethod
-    def from_store(cls, store_path: Path, reranker: dict | None = None) -> Matcher:
-        """Open the cached index of the store at ``store_path``, building it if the store changed."""
+    def from_store(cls, store_path: Path, reranker: dict | None = None, embedding_model: str | None = None) -> Matcher:
+        """Open the cached index of the store at ``store_path``, building it if the store changed.
+        ``embedding_model``: the identity of the encoder that will embed the queries (default: the
+        shipped one); a store embedded by another model is refused (StoreError)."""
         import bm25s
 
         with FactCheckStore(store_path, read_only=True) as store:
+            store.require_embedding_model(embedding_model or _encoder_identity())
             generation = store.generation()
             cache = store_path.with_name(store_path.name + ".index") / f"gen-{generation}-v{INDEX_LAYOUT}"
             if not (cache / "done").exists():

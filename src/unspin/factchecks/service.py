@@ -46,6 +46,21 @@ def import_files(paths: list[Path], store_path: Path | None = None, fmt: str | N
     return total
 
 
+def reembed(store_path: Path | None = None, progress: Callable[[int, int], None] | None = None) -> tuple[int, str]:
+    """Embed every claim of the store again with this unspin's encoder (after a model change);
+    returns (records, the encoder's identity), and builds the matching index."""
+    from ..analyzers.models import sentence_encoder
+
+    path = store_path or default_store_path()
+    if not path.exists():
+        raise InputError(f"no fact-check store at {path}")
+    encoder = sentence_encoder()
+    with FactCheckStore(path) as store:
+        records = store.reembed(encoder, progress=progress)
+    Matcher.from_store(path)  # build the index now, not at first use
+    return records, encoder.identity
+
+
 def search(text: str, store_path: Path | None = None, k: int = 5, mode: str = "hybrid") -> list[dict]:
     from ..analyzers.models import sentence_encoder
 

@@ -3,9 +3,11 @@
 Location: ``--store PATH``, else ``$UNSPIN_FACTCHECKS``, else ``<data dir>/factchecks.duckdb`` where
 the data dir is ``$UNSPIN_DATA_DIR`` or ``$XDG_DATA_HOME/unspin`` (``~/.local/share/unspin``).
 
-Embeddings of the claims are computed once, at import, and kept in the table. A matching index
-(vectors as .npy, BM25 via bm25s) is cached beside the file, keyed by the store's generation, and
-rebuilt when an import changed the store.
+Embeddings of the claims are computed once, at import, and kept in the table, with the name of the
+model that made them (``store_meta.embedding_model``): vectors of another model cannot be compared
+with a query's, so a store embedded by another model is refused with the way out (``unspin
+factchecks reembed``), never searched. A matching index (vectors as .npy, BM25 via bm25s) is
+cached beside the file, keyed by the store's generation, and rebuilt when an import changed the store.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..database import connect
+from ..errors import StoreError
 from .records import FactCheck, Problem
 
 SCHEMA = """
@@ -42,6 +45,8 @@ ALTER TABLE factchecks ADD COLUMN IF NOT EXISTS language VARCHAR;  -- stores mad
 COLUMNS = ("id", "claim", "verdict", "publisher", "url", "date", "speaker", "claim_date", "title",
            "source", "source_id")
 STORED = (*COLUMNS, "language")  # what an import writes; matching reads COLUMNS
+# Stores written before the model was recorded hold this one's vectors: no other has shipped.
+FIRST_EMBEDDING_MODEL = "all-MiniLM-L6-v2 1.0.0"
 
 
 def default_store_path() -> Path:
@@ -99,6 +104,7 @@ class FactCheckStore:
         import killed at any point leaves whole batches, and the matching index (keyed by the
         generation) is never stale: running the import again adds the rest."""
         report = ImportReport()
+        self.require_embedding_model(encoder.identity)
         batch: dict[str, FactCheck] = {}
         for item in items:
             if isinstance(item, Problem):
@@ -145,6 +151,7 @@ class FactCheckStore:
             self.con.execute("BEGIN TRANSACTION")
             self.con.execute(f"INSERT INTO factchecks ({', '.join(STORED)}, embedding) "
                              f"SELECT {', '.join(STORED)}, embedding FROM incoming")
+            self._set_meta("embedding_model", encoder.identity)
             self._bump_generation()
             self.con.execute("COMMIT")
         except BaseException:
@@ -154,15 +161,60 @@ class FactCheckStore:
             self.con.unregister("incoming")
         report.added += len(new)
 
+    def reembed(self, encoder, batch_size: int = 4096, progress: Callable[[int, int], None] | None = None) -> int:
+        """Embed every claim again with ``encoder`` and record it as the store's model; returns the
+        number of records. All vectors are computed before anything is written, and written in one
+        transaction, so a re-embedding killed at any point leaves the store as it was."""
+        import pyarrow as pa
+
+        rows = self.con.execute("SELECT id, claim FROM factchecks ORDER BY rowid").fetchall()
+        vectors = np.zeros((len(rows), encoder.dim), dtype=np.float32)
+        for start in range(0, len(rows), batch_size):
+            vectors[start:start + batch_size] = encoder.encode([claim for _, claim in rows[start:start + batch_size]])
+            if progress:
+                progress(min(start + batch_size, len(rows)), len(rows))
+        table = pa.table({"id": [i for i, _ in rows],
+                          "embedding": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), encoder.dim)})
+        self.con.register("fresh", table)
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            self.con.execute("UPDATE factchecks SET embedding = fresh.embedding FROM fresh WHERE factchecks.id = fresh.id")
+            self._set_meta("embedding_model", encoder.identity)
+            self._bump_generation()
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        finally:
+            self.con.unregister("fresh")
+        return len(rows)
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO store_meta VALUES (?, ?)", [key, value])
+
     def _bump_generation(self) -> None:
-        self.con.execute("INSERT OR REPLACE INTO store_meta VALUES ('generation', ?)",
-                         [str(self.generation() + 1)])
+        self._set_meta("generation", str(self.generation() + 1))
 
     # -- reading ------------------------------------------------------------------------------
-    def generation(self) -> int:
-        row = self.con.execute("SELECT value FROM store_meta WHERE key = 'generation'").fetchone() \
+    def _meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM store_meta WHERE key = ?", [key]).fetchone() \
             if self._has_meta() else None
-        return int(row[0]) if row else 0
+        return row[0] if row else None
+
+    def generation(self) -> int:
+        return int(self._meta("generation") or 0)
+
+    def embedding_model(self) -> str | None:
+        """The model that embedded the stored claims; None for a store without records."""
+        return self._meta("embedding_model") or (FIRST_EMBEDDING_MODEL if self.count() else None)
+
+    def require_embedding_model(self, identity: str) -> None:
+        """Refuse a store whose vectors another model made: its cosines to a query would be meaningless."""
+        stored = self.embedding_model()
+        if stored is not None and stored != identity:
+            raise StoreError(f"the fact-check store at {self.path} was embedded with {stored}, and this unspin embeds "
+                             f"claims with {identity}: run 'unspin factchecks reembed --store {self.path}' "
+                             f"(it embeds all {self.count()} claims again, ~{_minutes(self.count())})")
 
     def _has_meta(self) -> bool:
         return bool(self.con.execute(
@@ -183,6 +235,7 @@ class FactCheckStore:
         span = self.con.execute("SELECT min(date), max(date) FROM factchecks WHERE date ~ '^\\d{4}-\\d{2}-\\d{2}$'"
                                 ).fetchone()
         return {"path": str(self.path), "records": total, "generation": self.generation(),
+                "embedding_model": self.embedding_model(),
                 "publishers": dict(by_publisher), "verdicts": dict(by_verdict), "sources": dict(by_source),
                 "languages": self._languages(), "dates": {"first": span[0], "last": span[1]}}
 
@@ -220,3 +273,11 @@ class FactCheckStore:
             return ids, np.zeros((0, 384), dtype=np.float32)
         flat = table.column("embedding").combine_chunks().flatten().to_numpy()
         return ids, np.ascontiguousarray(flat.reshape(len(ids), -1), dtype=np.float32)
+
+
+def _minutes(records: int) -> str:
+    """How long re-embedding takes, roughly (300-650 claims a second on 2 cores)."""
+    seconds = records / 400
+    if seconds < 10:
+        return "a few seconds"
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"

@@ -17,6 +17,7 @@ class SentenceEncoder:
         self.max_tokens = int(self.config.get("max_tokens", 128))
         self.dim = int(self.config.get("dim", 384))
         self.version = self.config.get("version", "1")
+        self.identity = identity(self.config)
         self.runner = SideBySide(model_dir / "model.onnx", threads)  # batches side by side
         self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
 
@@ -46,3 +47,13 @@ class SentenceEncoder:
         for rows, (emb,) in zip(batches, self.runner.run_all([feed(b) for b in batches])):
             out[rows] = emb
         return out
+
+
+def identity(config: dict) -> str:
+    """What a fact-check store records as the model of its vectors: name and version."""
+    return f"{config.get('name', 'sentence encoder')} {config.get('version', '1')}"
+
+
+def identity_of(model_dir: Path) -> str:
+    """:func:`identity` from a model folder, without loading the model."""
+    return identity(json.loads((model_dir / "config.json").read_text(encoding="utf-8")))
