@@ -23,6 +23,8 @@ candidates. The other half is held out (`benchmarks/matches_on_news.py` reads on
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -34,7 +36,6 @@ from . import splits
 
 NEWS = "bbc_news/bbc"
 
-OUT = splits.ROOT / "src" / "unspin" / "models" / "minilm" / "reranker.json"
 TASKS = {
     "2a": {"queries": "checkthat2022_task2a_en/train_queries.tsv", "claims": "checkthat2022_task2a_en/vclaims.jsonl",
            "qrels": "checkthat2022_task2a_en/CT2022-Task2A-EN-Train_QRELs.tsv"},
@@ -105,7 +106,8 @@ def features(task: str, queries, claims, qrels, ids: set[str]):
     from unspin.factchecks.matcher import Matcher
 
     enc = sentence_encoder()
-    cache = splits.ROOT / "build" / "features" / f"claims-{task}-{len(claims)}.npy"
+    model = re.sub(r"[^A-Za-z0-9.]+", "-", enc.identity)  # another encoder, other vectors
+    cache = splits.ROOT / "build" / "features" / f"claims-{task}-{len(claims)}-{model}.npy"
     if cache.exists():
         vectors = np.load(cache)
     else:
@@ -131,8 +133,15 @@ def features(task: str, queries, claims, qrels, ids: set[str]):
 
 
 def main() -> None:
-    from unspin.analyzers.models import sentence_encoder
+    import argparse
 
+    from unspin.analyzers.models import model_dir, sentence_encoder
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write reranker.json (default: beside the sentence encoder in use, "
+                             "which $UNSPIN_MODELS may choose); matching-metrics.json goes beside it")
+    out = parser.parse_args().out or model_dir("minilm") / "reranker.json"
     X_all, y_all, report = [], [], {}
     prepared, news_X = {}, []
     encoder = sentence_encoder()
@@ -163,7 +172,7 @@ def main() -> None:
                               f"negatives, the {len(news[False])} claims found in the BBC articles at odd "
                               "positions of the sorted file list, their candidates weighted "
                               f"{news_weight:.4f} (as much in total as the CheckThat! candidates)"}
-    OUT.write_text(json.dumps(reranker, indent=1) + "\n")
+    out.write_text(json.dumps(reranker, indent=1) + "\n")
     for task, (queries, claims, qrels, split, matcher) in prepared.items():
         test = [(q, t) for q, t in queries if q in set(split["test"])]
         test_qrels = {q: qrels[q] for q, _ in test if q in qrels}
@@ -184,7 +193,7 @@ def main() -> None:
         report[task]["held_out_news_false_rate"] = news_rate(reranker, matcher, news[True], news_vectors[True])
         print(f"  {task} held-out BBC claims ({len(news[True])}): best candidate >= 0.5 in "
               f"{report[task]['held_out_news_false_rate']:.2%}", flush=True)
-    (OUT.parent / "matching-metrics.json").write_text(json.dumps({"reranker": reranker, "test": report}, indent=1) + "\n")
+    (out.parent / "matching-metrics.json").write_text(json.dumps({"reranker": reranker, "test": report}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

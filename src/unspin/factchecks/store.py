@@ -214,7 +214,7 @@ class FactCheckStore:
         if stored is not None and stored != identity:
             raise StoreError(f"the fact-check store at {self.path} was embedded with {stored}, and this unspin embeds "
                              f"claims with {identity}: run 'unspin factchecks reembed --store {self.path}' "
-                             f"(it embeds all {self.count()} claims again, ~{_minutes(self.count())})")
+                             f"(it embeds all {self.count()} claims again: {_duration(self.count())})")
 
     def _has_meta(self) -> bool:
         return bool(self.con.execute(
@@ -275,9 +275,9 @@ class FactCheckStore:
         return ids, np.ascontiguousarray(flat.reshape(len(ids), -1), dtype=np.float32)
 
 
-def _minutes(records: int) -> str:
+def _duration(records: int) -> str:
     """How long re-embedding takes, roughly (300-650 claims a second on 2 cores)."""
     seconds = records / 400
     if seconds < 10:
         return "a few seconds"
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+    return f"about {seconds:.0f} s" if seconds < 90 else f"about {seconds / 60:.0f} min"
