@@ -57,7 +57,8 @@ train-matcher: train-venv
 train: train-propaganda train-encoder train-heads train-matcher
 
 # The fast model set (docs/training.md): the propaganda encoder distilled to 3 of its 6 layers, and
-# heads retrained on its vectors. Not shipped (the shipped set is more accurate); select it with
+# heads retrained on its vectors; the claim-matching encoder distilled to 3 layers too, with its
+# re-ranker refitted (a fact-check store must be embedded by the set it is used with). Not shipped (the shipped set is more accurate); select it with
 # UNSPIN_MODELS=build/models-fast. It needs the shipped teacher's torch weights, which the propaganda
 # recipe reproduces (into build/, leaving the shipped model untouched) when they are missing.
 FAST := build/models-fast
@@ -65,6 +66,8 @@ train-fast: train-venv
 	test -f build/propaganda/best.pt || $(TBIN)/python -m training.propaganda --out build/propaganda/teacher
 	$(TBIN)/python -m training.propaganda_student --teacher build/propaganda/best.pt --layers 0,2,4 --out $(FAST)/propaganda
 	$(TBIN)/python -m training.heads --encoder $(FAST)/propaganda --out $(FAST)/heads
+	$(TBIN)/python -m training.sentence_student --out $(FAST)/minilm
+	UNSPIN_MODELS=$(FAST) $(TBIN)/python -m training.matcher
 	@echo "fast model set in $(FAST): score it with 'UNSPIN_MODELS=$(FAST) make eval', then write its model cards"
 	@echo "with 'UNSPIN_MODELS=$(FAST) $(BIN)/python benchmarks/calibration.py && UNSPIN_MODELS=$(FAST) $(BIN)/python -m training.cards'"
 

@@ -269,9 +269,73 @@ Hyperpartisan:
 """
 
 
+def sentence_student_card() -> str:
+    """The card of a distilled claim-matching encoder (`training.sentence_student`) in a model set."""
+    config = _load(MODELS / "minilm" / "config.json")
+    test = _load(MODELS / "minilm" / "matching-metrics.json").get("test", {})
+    shipped = _load(splits.ROOT / "src" / "unspin" / "models" / "minilm" / "matching-metrics.json").get("test", {})
+    size = (MODELS / "minilm" / "model.onnx").stat().st_size / 1e6
+
+    def cell(source: dict, task: str, mode: str) -> str:
+        value = source.get(task, {}).get(mode, {}).get("map_at_5")
+        return f"{value:.3f}" if value is not None else "–"
+
+    latest = _load(splits.ROOT / "build" / "eval" / "results.json")  # `make eval` of the shipped models, here
+    hybrid = [latest.get(k, {}).get("score", {}).get("map_at_5") for k in
+              ("claim-match (2A tweets→Snopes)", "claim-match (2B debates→PolitiFact)")]
+    exact = (f"`make eval` on this machine gives it {hybrid[0]:.3f} / {hybrid[1]:.3f} hybrid (2A / 2B)." if None not in hybrid
+             else "run `make eval` for its figures on this machine.")
+
+    def rate(source: dict, key: str) -> str:
+        return " / ".join(f"{source.get(t, {}).get(key, float('nan')):.1%}" for t in ("2a", "2b"))
+
+    wrong = (f"held-out BBC claims whose best candidate in the 2A / 2B collection is shown (≥ 0.5) "
+             f"{rate(test, 'held_out_news_false_rate')} against {rate(shipped, 'held_out_news_false_rate')}; test "
+             f"queries with their fact-checks taken out that still get one shown {rate(test, 'no_match_false_rate')} "
+             f"against {rate(shipped, 'no_match_false_rate')}.")
+    rows = "\n".join(f"| {label} | {cell(test, task, mode)} | {cell(shipped, task, mode)} |"
+                     for task, name in (("2a", "2A tweets → Snopes"), ("2b", "2B debates → PolitiFact"))
+                     for mode, label in (("lexical", f"{name}, lexical (BM25)"), ("semantic", f"{name}, semantic alone"),
+                                         ("hybrid", f"**{name}, hybrid + re-ranker**")))
+    return f"""# Model card: `minilm` of this model set ({config.get('name')}, opt-in)
+
+* **What:** all-MiniLM-L6-v2 with only its layers {config.get('layers')} kept, trained to give the
+  direction of the full model's sentence vectors (loss: 1 - cosine to the fp32 teacher), then
+  exported like the shipped encoder: mean pooling and L2 normalisation in the graph, dynamic int8
+  per channel, 384-d unit vectors, the same tokenizer. Plus `reranker.json`, refitted on its cosines.
+* **Why:** the fact-check import and the `claims` analyzer with a store spend most of their time
+  embedding claims; this encoder does it about twice as fast (docs/benchmarks.md).
+* **Not interchangeable:** its vectors are not the shipped encoder's. A fact-check store records the
+  model that embedded it and is refused by the other (`unspin factchecks reembed` converts it).
+* **Data** ({config.get('distilled_on')}; no label is read): the fact-checks of the CheckThat! 2022
+  2A/2B collections ("free for general research use"), LIAR train + valid (licence not stated),
+  Share the Facts 2017 (not stated; claims are the publishers'), the CheckThat! 2022 2A/2B training
+  queries of unspin's split only, the CheckThat! 2024 task 1 train sentences, and the sentences of
+  the BBC articles at odd positions ("All rights ... owned by the BBC"; research use). The
+  CheckThat! 2020 tweets are left out: they are the 2A training tweets under other ids.
+* **Recipe:** `python -m training.sentence_student --out DIR/minilm` (seed 0, 2 CPU threads,
+  {config.get('epochs')} epochs), then `UNSPIN_MODELS=DIR python -m training.matcher` for the re-ranker.
+* **Held-out texts (2 %):** mean cosine {config.get('held_out_cosine_to_teacher')} to the teacher's vector.
+* **Size:** model.onnx {size:.1f} MB.
+
+| MAP@5 on the held-out 30 % of the CheckThat! queries | this encoder | shipped all-MiniLM-L6-v2 (its matching-metrics.json) |
+|---|---|---|
+{rows}
+
+The shipped encoder's column was recorded when its re-ranker was trained, on a CPU whose int8
+kernels saturate; {exact}
+
+Known failure modes: those of the teacher (English only; topic overlap can pass for a match, which
+the re-ranker's news negatives hold back), plus what it lost in distillation: {1 - float(config.get('held_out_cosine_to_teacher') or 0):.3f}
+mean cosine away from the teacher on held-out texts. It shows more wrong matches: {wrong}
+"""
+
+
 def main() -> None:
     (MODELS / "propaganda" / "MODEL_CARD.md").write_text(propaganda_card())
     (MODELS / "heads" / "MODEL_CARD.md").write_text(heads_card())
+    if "layers" in _load(MODELS / "minilm" / "config.json"):  # a distilled encoder in a model set
+        (MODELS / "minilm" / "MODEL_CARD.md").write_text(sentence_student_card())
     print("wrote the model cards")
 
 
