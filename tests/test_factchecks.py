@@ -481,3 +481,27 @@ def test_a_store_from_before_models_were_recorded_is_taken_as_the_first_model(tm
     assert search("wind turbines cause cancer", store, k=1)[0]["claim"] == "Wind turbines cause cancer."
     with FactCheckStore(tmp_path / "empty.duckdb") as s:
         assert s.embedding_model() is None
+
+
+def test_a_model_set_with_its_own_matching_encoder_needs_its_own_store(tmp_path):
+    """`make train-fast` gives its model set its own claim-matching encoder: a store embedded with
+    the shipped one is refused under that set (UNSPIN_MODELS) until re-embedded, and the other way
+    round. Here the set's encoder is the shipped one under another name, which is all the check reads."""
+    import os
+    import shutil
+
+    model_set = tmp_path / "set"
+    shutil.copytree(ROOT / "src" / "unspin" / "models" / "minilm", model_set / "minilm")
+    config = json.loads((model_set / "minilm" / "config.json").read_text())
+    (model_set / "minilm" / "config.json").write_text(json.dumps({**config, "name": "a distilled encoder"}))
+    store = tmp_path / "fc.duckdb"
+    import_files([CLAIMREVIEW], store)
+    with_set = {**os.environ, "UNSPIN_MODELS": str(model_set)}
+    refused = run_cli("factchecks", "search", "wind turbines cause cancer", "--store", str(store), env=with_set)
+    assert refused.returncode == 2 and "embedded with all-MiniLM-L6-v2 1.0.0" in refused.stderr.decode()
+    assert "embeds claims with a distilled encoder 1.0.0" in refused.stderr.decode()
+    assert run_cli("factchecks", "reembed", "--store", str(store), env=with_set).returncode == 0
+    found = run_cli("factchecks", "search", "wind turbines cause cancer", "--store", str(store), "--format", "json",
+                    env=with_set)
+    assert found.returncode == 0 and json.loads(found.stdout)[0]["claim"] == "Wind turbines cause cancer."
+    assert run_cli("factchecks", "search", "wind turbines", "--store", str(store)).returncode == 2  # shipped set now
