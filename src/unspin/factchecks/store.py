@@ -146,19 +146,8 @@ class FactCheckStore:
         rows = [fc.to_row() for fc in new]
         columns = {c: [r[c] for r in rows] for c in STORED}
         columns["embedding"] = pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), vectors.shape[1])
-        self.con.register("incoming", pa.table(columns))
-        try:
-            self.con.execute("BEGIN TRANSACTION")
-            self.con.execute(f"INSERT INTO factchecks ({', '.join(STORED)}, embedding) "
-                             f"SELECT {', '.join(STORED)}, embedding FROM incoming")
-            self._set_meta("embedding_model", encoder.identity)
-            self._bump_generation()
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        finally:
-            self.con.unregister("incoming")
+        self._commit(pa.table(columns), f"INSERT INTO factchecks ({', '.join(STORED)}, embedding) "
+                                        f"SELECT {', '.join(STORED)}, embedding FROM incoming", encoder.identity)
         report.added += len(new)
 
     def reembed(self, encoder, batch_size: int = 4096, progress: Callable[[int, int], None] | None = None) -> int:
@@ -175,19 +164,25 @@ class FactCheckStore:
                 progress(min(start + batch_size, len(rows)), len(rows))
         table = pa.table({"id": [i for i, _ in rows],
                           "embedding": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), encoder.dim)})
-        self.con.register("fresh", table)
+        self._commit(table, "UPDATE factchecks SET embedding = incoming.embedding FROM incoming "
+                            "WHERE factchecks.id = incoming.id", encoder.identity)
+        return len(rows)
+
+    def _commit(self, incoming, statement: str, encoder_identity: str) -> None:
+        """Run ``statement`` over the Arrow table ``incoming``, record the encoder of the vectors and
+        raise the generation, in one transaction: a killed process leaves all of it or none."""
+        self.con.register("incoming", incoming)
         try:
             self.con.execute("BEGIN TRANSACTION")
-            self.con.execute("UPDATE factchecks SET embedding = fresh.embedding FROM fresh WHERE factchecks.id = fresh.id")
-            self._set_meta("embedding_model", encoder.identity)
+            self.con.execute(statement)
+            self._set_meta("embedding_model", encoder_identity)
             self._bump_generation()
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
         finally:
-            self.con.unregister("fresh")
-        return len(rows)
+            self.con.unregister("incoming")
 
     def _set_meta(self, key: str, value: str) -> None:
         self.con.execute("INSERT OR REPLACE INTO store_meta VALUES (?, ?)", [key, value])
