@@ -504,4 +504,7 @@ def test_a_model_set_with_its_own_matching_encoder_needs_its_own_store(tmp_path)
     found = run_cli("factchecks", "search", "wind turbines cause cancer", "--store", str(store), "--format", "json",
                     env=with_set)
     assert found.returncode == 0 and json.loads(found.stdout)[0]["claim"] == "Wind turbines cause cancer."
+    analysis = run_cli("analyze", "-", "-f", "json", "--set", f"claims.store={store}", env=with_set,
+                       stdin=b"Officials said that wind turbines cause cancer in people who live near them.")
+    assert json.loads(analysis.stdout)["models"]["claims"].endswith("+matching.a-distilled-encoder-1.0.0")
     assert run_cli("factchecks", "search", "wind turbines", "--store", str(store)).returncode == 2  # shipped set now
