@@ -171,6 +171,26 @@ def test_top_n_keeps_equal_scores_in_index_order():
     assert top_n(scores, 0).tolist() == []
 
 
+def test_top_n_is_the_plain_sort_on_every_kind_of_array():
+    """top_n narrows long arrays down before it partitions them; the answer must be the plain sort's
+    (score descending, index ascending) for ties, repeats, negative scores, NaN and short arrays."""
+    from unspin.factchecks.dense import top_n
+
+    rng = np.random.default_rng(5)
+    for trial in range(300):
+        size = int(rng.integers(1, 20_000))
+        scores = rng.random(size).astype(np.float32)
+        if trial % 3 == 0:
+            scores = np.round(scores * rng.integers(2, 50)).astype(np.float32)  # many ties, as BM25 has
+        if trial % 7 == 0:
+            scores -= 0.5
+        if trial % 11 == 0:
+            scores[rng.integers(0, size, 3)] = np.nan
+        n = int(rng.integers(1, 80))
+        order = np.lexsort((np.arange(size), -np.nan_to_num(scores, nan=-np.inf)))
+        assert top_n(scores, n).tolist() == order[:n].tolist(), (trial, size, n)
+
+
 def test_large_store_index_uses_the_int8_graph(tmp_path, monkeypatch):
     from unspin.factchecks import matcher as matcher_module
     from unspin.factchecks.dense import QuantisedDense

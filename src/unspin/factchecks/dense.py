@@ -30,6 +30,20 @@ def top_n(scores: np.ndarray, n: int) -> np.ndarray:
     n = min(n, len(scores))
     if n <= 0:
         return np.zeros(0, dtype=np.int64)
+    if len(scores) > 16 * n:
+        # Narrow down first: the n-th highest score of every k-th one cannot be above the n-th
+        # highest of all, so every score of the top n is >= it. A BM25 query has ~14,000 hits at
+        # 100k claims, and partitioning them all cost 150 us; the sample and one comparison, 30.
+        sample = scores[:: len(scores) // (8 * n)]
+        floor = np.partition(sample, len(sample) - n)[len(sample) - n]
+        if not np.isnan(sample).any():
+            keep = np.flatnonzero(scores >= floor)  # ascending, so ties stay in index order
+            if len(keep) >= n:
+                return keep[top_n(scores[keep], n)] if len(keep) < len(scores) else _top_n(scores, n)
+    return _top_n(scores, n)
+
+
+def _top_n(scores: np.ndarray, n: int) -> np.ndarray:
     if n < len(scores):
         top = np.argpartition(-scores, n - 1)[:n]
         kth = scores[top].min()  # the n-th highest score
