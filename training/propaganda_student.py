@@ -85,7 +85,9 @@ def teacher_targets(teacher: Net, train, span_cache, temperature: float, batch: 
     return tags, spans
 
 
-def student_of(teacher: Net, layers: list[int]) -> Net:
+def student_of(teacher: nn.Module, layers: list[int]) -> nn.Module:
+    """A copy of ``teacher`` (any model whose ``.encoder`` is the transformers MiniLM) keeping only
+    the encoder layers ``layers``; the sentence-encoder student is made the same way."""
     student = copy.deepcopy(teacher)
     student.encoder.encoder.layer = nn.ModuleList([student.encoder.encoder.layer[i] for i in layers])
     student.encoder.config.num_hidden_layers = len(layers)

@@ -37,6 +37,7 @@ import torch
 
 from . import splits
 from .export import base_model_path, export_encoder
+from .propaganda_student import student_of
 from .sentence_encoder import MeanPooled
 
 OUT = splits.ROOT / "build" / "models-fast" / "minilm"
@@ -49,7 +50,7 @@ def texts() -> list[str]:
     """The distillation texts, each once, in a fixed order."""
     from unspin.evaluation.match_tasks import clean_query, read_queries
 
-    from .matcher import TASKS
+    from .matcher import TASKS, news_files
     from .materialize import claim_match_split
 
     d = splits.SHARED
@@ -69,21 +70,10 @@ def texts() -> list[str]:
         out += [clean_query(t) for q, t in queries if q in train]
     with open(d / "checkthat2024_task1_en" / "CT24_checkworthy_english_train.tsv", encoding="utf-8") as f:
         out += [cols[1] for cols in (line.rstrip("\n").split("\t") for line in list(f)[1:]) if len(cols) > 1]
-    from .matcher import news_files
-
     for path in news_files(held_out=False):
         body = path.read_text(encoding="utf-8", errors="replace")
         out += [s for para in body.split("\n") for s in _SENTENCE_END.split(para.strip()) if len(s.split()) >= 4]
     return list(dict.fromkeys(" ".join(t.split()) for t in out if t and t.strip()))
-
-
-def student_of(teacher: MeanPooled, layers: list[int]) -> MeanPooled:
-    import copy
-
-    student = copy.deepcopy(teacher)
-    student.encoder.encoder.layer = torch.nn.ModuleList([student.encoder.encoder.layer[i] for i in layers])
-    student.encoder.config.num_hidden_layers = len(layers)
-    return student
 
 
 def batches(lengths: np.ndarray, size: int, rng: np.random.Generator) -> list[np.ndarray]:

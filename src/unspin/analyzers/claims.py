@@ -51,7 +51,7 @@ class ClaimsAnalyzer(Analyzer):
         self.store_path = _store_path(self.config.get("store"))
         self.matcher = _open_matcher(self.store_path)
         if self.matcher is not None:  # matching runs the int8 MiniLM
-            self.version += int8_tag() + _matching_tag()
+            self.version += int8_tag() + _matching_tag(self.matcher.embedding_model)
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
         jobs = []
@@ -229,13 +229,11 @@ def _store_path(store: str | None) -> Path:
     return Path(store) if store else default_store_path()
 
 
-def _matching_tag() -> str:
+def _matching_tag(encoder: str) -> str:
     """Matches found with another sentence encoder than the shipped one (a model set's, such as the
     fast set's 3-layer encoder) are other matches: the version says which encoder found them."""
     from ..factchecks.store import FIRST_EMBEDDING_MODEL
-    from ..inference.sentence_encoder import identity_of
 
-    encoder = identity_of(model_dir("minilm"))
     return "" if encoder == FIRST_EMBEDDING_MODEL else "+matching." + re.sub(r"[^A-Za-z0-9.]+", "-", encoder)
 
 

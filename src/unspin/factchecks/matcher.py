@@ -91,13 +91,14 @@ class Matcher:
     """Hybrid retrieval over a store; load once, query many times."""
 
     def __init__(self, ids: list[str], vectors: np.ndarray, bm25, reranker: dict, records=None,
-                 dense: ExactDense | None = None):
+                 dense: ExactDense | None = None, embedding_model: str | None = None):
         self.ids = ids
         self.vectors = vectors
         self.dense = dense or ExactDense(vectors)
         self.bm25 = bm25
         self.reranker = reranker
         self.records = records  # pyarrow Table in the same order as ids (None in evaluation)
+        self.embedding_model = embedding_model  # the store's, checked against the query encoder (None in evaluation)
 
     @classmethod
     def from_store(cls, store_path: Path, reranker: dict | None = None, embedding_model: str | None = None) -> Matcher:
@@ -107,7 +108,8 @@ class Matcher:
         import bm25s
 
         with FactCheckStore(store_path, read_only=True) as store:
-            store.require_embedding_model(embedding_model or _encoder_identity())
+            embedding_model = embedding_model or _encoder_identity()
+            store.require_embedding_model(embedding_model)
             generation = store.generation()
             cache = store_path.with_name(store_path.name + ".index") / f"gen-{generation}-v{INDEX_LAYOUT}"
             if not (cache / "done").exists():
@@ -120,7 +122,7 @@ class Matcher:
         # Memory-mapped Arrow: only the records a match returns are read (reading the same table
         # from Parquet cost ~110 MB of memory at 100k records; this costs under 1 MB).
         records = pa.ipc.open_file(pa.memory_map(str(cache / RECORDS))).read_all()
-        return cls(ids, vectors, bm25, _reranker(reranker), records, open_dense(vectors, cache))
+        return cls(ids, vectors, bm25, _reranker(reranker), records, open_dense(vectors, cache), embedding_model)
 
     @classmethod
     def from_texts(cls, ids: list[str], texts: list[str], vectors: np.ndarray,
