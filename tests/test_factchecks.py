@@ -4,8 +4,10 @@ import gzip
 import json
 
 import numpy as np
+import pytest
 
 from tests.conftest import ROOT, run_cli
+from unspin.errors import InputError
 from unspin.factchecks.importers import detect_format, read_file
 from unspin.factchecks.records import FactCheck, Problem
 from unspin.factchecks.service import import_files, search
@@ -453,6 +455,23 @@ def test_a_bad_file_in_an_import_batch_is_listed_and_the_others_are_imported(tmp
     assert f"skipped {cut}: invalid JSON: parse error: premature EOF" in err
     with FactCheckStore(store, read_only=True) as s:
         assert s.count() == 1  # the good file after them was imported
+
+
+def test_json_nested_too_deeply_is_a_malformed_record_not_a_crash(tmp_path):
+    """A file of "[[[[..." once took ijson over 20 GB (a prefix string per level) and Python's json a
+    RecursionError; now each reader stops at a nesting limit and reports the record."""
+    deep = "[" * 20_000 + "]" * 20_000
+    document = tmp_path / "deep.json"
+    document.write_text(deep)
+    lines = tmp_path / "deep.jsonl"
+    lines.write_text(deep + "\n" + json.dumps(_review(1)) + "\n")
+    with pytest.raises(InputError, match="cannot tell the format"):
+        detect_format(document)
+    assert [str(p) for p in read_file(document, "claimreview")] == [
+        f"{document}: invalid JSON: nested more than 100 levels deep"]
+    items = list(read_file(lines, "claimreview"))
+    assert str(items[0]) == f"{lines}:1: invalid JSON: nested too deeply"
+    assert isinstance(items[1], FactCheck)
 
 
 def test_a_store_embedded_by_another_model_is_refused_until_reembedded(tmp_path):

@@ -127,6 +127,31 @@ def test_bad_records_are_skipped_and_the_rest_go_on(tmp_path):
                    f"{path}:4: expected an object with 'title' and 'text', got list"]
 
 
+def test_json_nested_too_deeply_is_invalid_json_not_a_crash(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "deep.json").write_text(deep)
+    (tmp_path / "lines.jsonl").write_text(deep + '\n{"title": "ok", "text": "fine"}\n')
+    items = read_all([tmp_path / "deep.json", tmp_path / "lines.jsonl"])
+    assert [str(i) for i in items if isinstance(i, InputError)] == [
+        f"{tmp_path / 'deep.json'}: invalid JSON: nested too deeply at line 1 column 1",
+        f"{tmp_path / 'lines.jsonl'}:1: invalid JSON: nested too deeply"]
+    assert [d.title for d in items if not isinstance(d, InputError)] == ["ok"]
+
+
+def test_a_damaged_warc_record_ends_the_archive_with_one_clear_error(tmp_path):
+    import gzip
+
+    from tests.test_scan import make_warc
+
+    warc = make_warc(tmp_path / "crawl.warc.gz")
+    with open(warc, "ab") as handle:  # a response record without its WARC-Target-URI, cut short
+        handle.write(gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99\r\n\r\nshort"))
+    items = read_all([warc])
+    assert sorted(d.title for d in items if not isinstance(d, InputError)) == ["Mayor opens new bridge",
+                                                                             "Storm closes schools"]
+    assert "damaged WARC record after 4 good ones (AttributeError" in str(items[-1])
+
+
 def test_record_fields_of_other_types(tmp_path):
     path = tmp_path / "feed.jsonl"
     rows = [{"text": "No title here. Officials said so.", "title": None},

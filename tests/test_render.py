@@ -104,6 +104,20 @@ def test_text_report_does_not_interpret_article_text_as_markup():
     assert "[bold red]x[/]" in out and "[link=http://evil]y[/link]" in out
 
 
+def test_text_report_shows_control_characters_instead_of_sending_them_to_the_terminal():
+    analysis = analysed("Head\x1b]0;pwned\x07line\n\nThe minister \x1b[2J\u202esaid\u202c taxes rose by 5 percent.")
+    analysis.claims.append(Claim(0, 4, "Head", 0.9, None, [FactCheckMatch("A \x1b[31mred\x1b[0m claim", "False\x9b",
+                                                                          "Pub\x1b[2J", "https://x.org", None, 0.9)]))
+    plain = render_text([analysis])
+    coloured = render_text([analysis], color=True)
+    for out in (plain, coloured):
+        assert "\x07" not in out and "\x9b" not in out and "\u202e" not in out
+        assert "\x1b]" not in out and "\x1b[2J" not in out and "\x1b[31mred" not in out
+        assert "Head␛]0;pwned␇line" in out and "minister ␛[2J" in out and "A ␛[31mred␛[0m claim" in out
+    assert "\x1b" not in plain and "\x1b[" in coloured  # rich's own colours still get through
+    assert analysis.text.startswith("Head\x1b]0;pwned")  # only what is shown changes
+
+
 class TagCollector(HTMLParser):
     def __init__(self):
         super().__init__()

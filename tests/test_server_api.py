@@ -74,10 +74,16 @@ def test_analyze_html_fragment_escapes_payloads(server):
 
 def test_batch_reports_bad_documents_and_analyses_the_rest(server):
     response = httpx.post(server + "/v1/analyze/batch", timeout=60,
-                          json={"documents": [{"text": ARTICLE}, {"text": "   "}, {"html": "<html></html>"}]})
+                          json={"documents": [{"text": ARTICLE}, {"text": "   "}, {"html": "<html></html>"},
+                                              {"text": ""}, 5, {"text": ARTICLE, "title": ["a list"]}, {"text": ARTICLE}]})
     results = response.json()["results"]
-    assert results[0]["schema"] == "unspin/analysis@1"
+    assert results[0]["schema"] == results[6]["schema"] == "unspin/analysis@1"
     assert results[1]["error"] == "bad_input" and results[2]["error"] == "bad_input"
+    # An item the schema rejects is an error entry too, not a failed batch.
+    assert results[3] == {"error": "invalid_request",
+                          "detail": "body.documents.3.text: String should have at least 1 character"}
+    assert results[4]["error"] == "invalid_request" and results[4]["detail"].startswith("body.documents.4: ")
+    assert results[5]["detail"] == "body.documents.5.title: Input should be a valid string"
 
 
 def test_clear_errors_without_stack_traces(server):

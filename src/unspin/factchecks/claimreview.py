@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO
 
+from ..jsonsafe import loads, parse
 from .records import FactCheck, Problem, clean, iso_date, web_url
 
 Item = FactCheck | Problem
@@ -42,7 +43,7 @@ def _from_html(path: Path, where: str) -> Iterator[Item]:
         blocks = _ld_json_blocks(handle.read())
     for n, block in enumerate(blocks, 1):
         try:
-            yield from _claimreviews(json.loads(block), f"{where}#ld{n}")
+            yield from _claimreviews(loads(block), f"{where}#ld{n}")
         except json.JSONDecodeError as exc:
             yield Problem(f"{where}#ld{n}", f"invalid JSON-LD: {exc.msg}")
 
@@ -64,7 +65,7 @@ def _from_document(path: Path, where: str) -> Iterator[Item]:
     open_arrays: set[str] = set()
     seen: Counter[str] = Counter()
     with open_binary(path) as handle:
-        events = ijson.parse(handle, use_float=True)
+        events = parse(handle, use_float=True)
         try:
             for prefix, event, value in events:
                 array = _ARRAY_OF.get(prefix)
@@ -247,7 +248,7 @@ def json_lines(path: Path) -> Iterator[tuple[int, object]]:
             if not line.strip():
                 continue
             try:
-                yield n, json.loads(line)
+                yield n, loads(line)
             except json.JSONDecodeError as exc:
                 yield n, Problem(f"{path}:{n}", f"invalid JSON: {exc.msg}")
 
@@ -265,7 +266,7 @@ def _is_json_lines(path: Path) -> bool:
     if not newline or not rest.strip():
         return False
     try:
-        json.loads(line)
+        loads(line)
     except json.JSONDecodeError:
         return False
     return True

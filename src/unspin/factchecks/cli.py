@@ -72,10 +72,12 @@ def search_(text: str, top: int, mode: str, fmt: str, store: Path | None) -> Non
         return
     if not results:
         click.echo("no matching fact-checks")
-    for n, r in enumerate(results, 1):
-        click.echo(f"{n}. [{r['similarity']:.2f}] {r['verdict'] or 'no verdict'} — {r['publisher'] or '?'}"
+    from ..render.text import visible
+
+    for n, r in enumerate(results, 1):  # a store's records are untrusted text: no escape sequence gets through
+        click.echo(visible(f"{n}. [{r['similarity']:.2f}] {r['verdict'] or 'no verdict'} — {r['publisher'] or '?'}"
                    f"{', ' + r['date'] if r.get('date') else ''}\n   {r['claim']}"
-                   f"{chr(10) + '   ' + r['url'] if r.get('url') else ''}")
+                   f"{chr(10) + '   ' + r['url'] if r.get('url') else ''}"))
 
 
 @command.command("reembed")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import InputError
+from ..jsonsafe import parse
 from .claimreview import json_lines, open_binary, read_claimreview
 from .records import FactCheck, Problem, clean, iso_date, web_url
 
@@ -165,7 +166,7 @@ def _first_keys(path: Path) -> set[str]:
     keys: set[str] = set()
     try:
         with open_binary(path) as handle:
-            for prefix, event, value in ijson.parse(handle):
+            for prefix, event, value in parse(handle):
                 if event == "map_key" and prefix in ("", "item"):
                     keys.add(value)
                     if value in _CLAIMREVIEW_KEYS:

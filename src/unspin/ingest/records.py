@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import InputError
+from ..jsonsafe import loads
 from ..urls import host_of
 from .html import parse_html
 from .jsonfeed import is_json_feed, json_feed_records
@@ -48,7 +49,7 @@ def record_to_document(record: object, where: str, max_bytes: int) -> Document:
 
 def iter_json(text: str, where: str, max_bytes: int) -> Iterator[Document | InputError]:
     try:
-        data = json.loads(text)
+        data = loads(text)
     except json.JSONDecodeError as exc:
         yield InputError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", where)
         return
@@ -73,7 +74,7 @@ def iter_jsonl(lines: Iterator[str], where: str, max_bytes: int) -> Iterator[Doc
             yield InputError(f"record is over the {max_bytes:,}-byte limit", here)
             continue
         try:
-            record = json.loads(line)
+            record = loads(line)
         except json.JSONDecodeError as exc:
             yield InputError(f"invalid JSON: {exc.msg}", here)
             continue

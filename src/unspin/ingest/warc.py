@@ -17,7 +17,7 @@ def iter_warc(path: Path, limits: Limits) -> Iterator[Document | InputError]:
 
     try:
         with open(path, "rb") as handle:
-            for record in ArchiveIterator(handle):
+            for record in _records(ArchiveIterator(handle)):
                 if record.rec_type != "response" or record.http_headers is None:
                     continue  # requests, metadata, warcinfo: not articles
                 ctype = (record.http_headers.get_header("Content-Type") or "").lower()
@@ -33,6 +33,27 @@ def iter_warc(path: Path, limits: Limits) -> Iterator[Document | InputError]:
                     yield InputError(exc.message, where)
     except ArchiveLoadFailed as exc:
         raise InputError(f"not a readable WARC archive ({exc})") from None
+
+
+def _records(archive) -> Iterator:
+    """The archive's records; a damaged one ends the archive with one clear error. warcio reports
+    some damage as ArchiveLoadFailed, and some as whatever its parsing ran into (a response record
+    without a WARC-Target-URI gives AttributeError)."""
+    from warcio.exceptions import ArchiveLoadFailed
+
+    count = 0
+    while True:
+        try:
+            record = next(archive)
+        except StopIteration:
+            return
+        except ArchiveLoadFailed:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure inside warcio is a damaged archive
+            raise InputError(f"damaged WARC record after {count} good ones "
+                             f"({type(exc).__name__}: {exc})") from None
+        count += 1
+        yield record
 
 
 def _decode(data: bytes, content_type: str, max_bytes: int) -> str:

@@ -24,6 +24,12 @@ STYLES = {
     "attribution": "cyan",
 }
 MAX_ARTICLE_CHARS = 20_000  # beyond this the article body is cut in the terminal (never in JSON/HTML)
+# Article text (and a store's fact-checks) can carry terminal escape sequences that would recolour,
+# move the cursor or retitle the window, and bidi overrides that would reverse what is shown. Each
+# becomes one visible character, so offsets into the text still line up: C0 controls as Unicode's
+# control pictures (ESC shows as ␛), DEL and the C1 controls and bidi overrides as U+FFFD.
+VISIBLE = {c: 0x2400 + c for c in range(32) if chr(c) not in "\t\n"} | {0x7F: 0x2421} \
+    | {c: 0xFFFD for c in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
 def render_text(analyses: Sequence[Analysis], color: bool = False, width: int = 100) -> str:
@@ -43,7 +49,7 @@ def _report(analysis: Analysis) -> Group:
     parts.append(_claims(analysis))
     if analysis.warnings:
         parts.append(Text("Warnings", style="bold yellow"))
-        parts += [Text(f"  ! {w}", style="yellow") for w in analysis.warnings]
+        parts += [Text(f"  ! {visible(w)}", style="yellow") for w in analysis.warnings]
     parts.append(_footer(analysis))
     return Group(*[p for p in parts if p is not None])
 
@@ -51,13 +57,13 @@ def _report(analysis: Analysis) -> Group:
 def _header(analysis: Analysis) -> Panel:
     doc = analysis.document
     lines = Text()
-    lines.append(doc.title or "(no headline)", style="bold")
+    lines.append(visible(doc.title) or "(no headline)", style="bold")
     lines.append("\n")
     lines.append(headline_verdict(analysis), style="magenta")
     meta = [x for x in (doc.outlet, doc.published, doc.author and f"by {doc.author}",
                         doc.language and f"language: {doc.language}", doc.url) if x]
     if meta:
-        lines.append("\n" + " · ".join(meta), style="dim")
+        lines.append("\n" + visible(" · ".join(meta)), style="dim")
     if doc.outlet_rating:
         r = doc.outlet_rating
         lines.append(f"\nOutlet context: {r['domain']} is rated {r['rating']:.2f} on {r['scale']} by {r['source']} "
@@ -80,7 +86,7 @@ def _scores(analysis: Analysis) -> Table | None:
 
 
 def _article(analysis: Analysis) -> Panel:
-    text = analysis.text[:MAX_ARTICLE_CHARS]
+    text = visible(analysis.text[:MAX_ARTICLE_CHARS])
     body = Text(text)  # plain Text: article content is never parsed as rich markup
     for span in sorted(analysis.spans, key=lambda s: -PAINT_ORDER.index(s.layer)):  # the first painted last
         if span.start < len(text):
@@ -151,13 +157,13 @@ def _claim(n: int, claim: Claim) -> Text:
     line.append(f"  check-worthiness {claim.checkworthiness:.2f}", style="dim")
     if claim.attribution:
         a = claim.attribution
-        line.append(f"\n    source: {a.source or 'unnamed'} ({a.cue or 'quoted'})", style="cyan")
+        line.append(visible(f"\n    source: {a.source or 'unnamed'} ({a.cue or 'quoted'})"), style="cyan")
     else:
         line.append("\n    source: none given in the article", style="yellow")
     for m in claim.matches:
-        line.append(f"\n    fact-check: {m.verdict or 'no verdict'} — {m.publisher or 'unknown publisher'}",
+        line.append(visible(f"\n    fact-check: {m.verdict or 'no verdict'} — {m.publisher or 'unknown publisher'}"),
                     style="bold")
-        line.append(f" (similarity {m.similarity:.2f}) “{m.claim}” {m.url or ''} {m.date or ''}", style="dim")
+        line.append(visible(f" (similarity {m.similarity:.2f}) “{m.claim}” {m.url or ''} {m.date or ''}"), style="dim")
     return line
 
 
@@ -168,5 +174,10 @@ def _footer(analysis: Analysis) -> Text:
 
 
 def _quote(s: str, limit: int = 300) -> str:
-    s = " ".join(s.split())
+    s = visible(" ".join(s.split()))
     return f"“{s[:limit]}{'…' if len(s) > limit else ''}”"
+
+
+def visible(s: str | None) -> str | None:
+    """Untrusted text with every control character made visible (see ``VISIBLE``)."""
+    return s.translate(VISIBLE) if s else s

@@ -13,11 +13,12 @@ import logging
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
@@ -64,7 +65,9 @@ class ArticleIn(BaseModel):
 
 
 class BatchIn(BaseModel):
-    documents: list[ArticleIn]
+    # Each item is checked on its own (``_article``), so that one malformed item gets an error entry
+    # and the rest are still analysed; the schema still tells clients that items are articles.
+    documents: list[Any] = Field(..., json_schema_extra={"items": {"$ref": "#/components/schemas/ArticleIn"}})
 
 
 class ApiError(Exception):
@@ -134,7 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs, where = [], []
         for i, article in enumerate(batch.documents):
             try:
-                docs.append(_document(article, limits))
+                docs.append(_document(_article(article, i), limits))
                 where.append(i)
                 results.append(None)
             except ApiError as exc:
@@ -173,6 +176,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _article(item: object, index: int) -> ArticleIn:
+    try:
+        return ArticleIn.model_validate(item)
+    except ValidationError as exc:
+        raise ApiError(422, "invalid_request", _problems(exc.errors(), f"body.documents.{index}")) from None
+
+
+def _problems(errors: list[dict], prefix: str = "") -> str:
+    """Pydantic's errors as one line: ``where: what; ...``."""
+    return "; ".join(".".join(str(p) for p in (prefix, *e["loc"]) if p != "") + f": {e['msg']}" for e in errors)
+
+
 def _document(article: ArticleIn, limits):
     try:
         doc = _parse(article)
@@ -207,8 +222,7 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError):
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        return JSONResponse({"error": "invalid_request", "detail": problems}, status_code=422)
+        return JSONResponse({"error": "invalid_request", "detail": _problems(exc.errors())}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException):
