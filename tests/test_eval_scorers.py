@@ -82,3 +82,38 @@ def test_eval_predict_never_needs_gold_and_score_reports_missing_gold(tmp_path):
     assert float(lines[0][1]) > float(lines[1][1])
     missing = run_cli("eval", "score", "checkworthy", str(data), str(out))
     assert missing.returncode == 2 and "gold labels" in missing.stderr.decode()
+
+
+def test_malformed_benchmark_files_give_one_line_and_exit_2(tmp_path):
+    """Files that are not UTF-8, JSON nested too deeply, a prediction without its label, broken XML
+    ground truth, qrels with no query of DATA: each is the user's to fix, never an internal error."""
+    binary = tmp_path / "binary.tsv"
+    binary.write_bytes(b"\x99\xff\x00 not text")
+    texts = tmp_path / "gold.jsonl"
+    texts.write_text('{"text": "You will not believe this", "label": 1}\n')
+    unlabelled = tmp_path / "pred.jsonl"
+    unlabelled.write_text('{"text": "You will not believe this", "prob": 0.9}\n')
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 50_000 + "]" * 50_000 + "\n")
+    broken_xml = tmp_path / "truth.xml"
+    broken_xml.write_text("<articles><article id='1' hyperpartisan='true'></articles>")
+    queries = tmp_path / "queries.tsv"
+    queries.write_text("iclaim_id\ticlaim\nq1\tA claim\n")
+    qrels = tmp_path / "other.qrels"
+    qrels.write_text("q9 0 v1 1\n")
+    cases = {
+        ("predict", "checkworthy", binary, "-o", tmp_path / "out"): f"{binary}: not UTF-8 text",
+        ("predict", "bias", deep, "-o", tmp_path / "out"): f"{deep}: line 1: invalid JSON (nested too deeply)",
+        ("score", "clickbait", texts, unlabelled): f"{unlabelled}: prediction 1 has no 'label'",
+        ("score", "clickbait", texts, texts): None,
+        ("score", "hyperpartisan", broken_xml, texts, "--gold", broken_xml): f"{broken_xml}: malformed XML",
+        ("score", "claim-match", queries, texts, "--gold", qrels): f"{qrels}: no relevance judgement",
+    }
+    for args, message in cases.items():
+        result = run_cli("eval", *map(str, args))
+        err = result.stderr.decode()
+        if message is None:  # the gold file scored against itself: a sane run, for contrast
+            assert result.returncode == 0 and json.loads(result.stdout)["accuracy"] == 1.0, err
+            continue
+        assert result.returncode == 2, (args, err)
+        assert err.startswith(f"unspin: error: {message}") and err.count("\n") == 1, (args, err)

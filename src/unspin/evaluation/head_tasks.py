@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..inference.features import article_features, sentence_features
 from ..inference.text_classifier import TextClassifier
 from ..segment import split_sentences
-from .readers import read_checkworthy, read_jsonl_texts, read_semeval_articles, read_semeval_truth
+from .readers import json_records, read_checkworthy, read_jsonl_texts, read_semeval_articles, read_semeval_truth
 
 
 def _head(name: str) -> TextClassifier:
@@ -67,7 +67,7 @@ def _predict_jsonl(name: str, data: Path, positive: str | int, negative: str | i
 
 
 def _read_pred_jsonl(pred: Path) -> list[dict]:
-    return [json.loads(line) for line in pred.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [record for _, record in json_records(pred)]
 
 
 def predict_clickbait(data: Path, **_) -> list[str]:
@@ -81,16 +81,29 @@ def _paired(data: Path, pred: Path, gold: Path | None, label_key: str) -> tuple[
     if len(predicted) != len(gold_rows):
         raise InputError(f"{len(predicted)} predictions for {len(gold_rows)} texts (same order expected)",
                          str(pred))
+    unlabelled = next((n for n, x in enumerate(predicted, 1) if "label" not in x), None)
+    if unlabelled:
+        raise InputError(f"prediction {unlabelled} has no 'label'", str(pred))
     return gold_rows, predicted
 
 
 def score_clickbait(data: Path, pred: Path, gold: Path | None = None, **_) -> dict:
     gold_rows, predicted = _paired(data, pred, gold, "label")
-    y = np.array([int(r.label) for r in gold_rows])
-    p = np.array([int(x["label"]) for x in predicted])
+    y, p = _binary([r.label for r in gold_rows], gold or data), _binary([x["label"] for x in predicted], pred)
     tp, fp, fn = int(((p == 1) & (y == 1)).sum()), int(((p == 1) & (y == 0)).sum()), int(((p == 0) & (y == 1)).sum())
     f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
     return {"task": "clickbait", "accuracy": float((p == y).mean()), "f1": f1, "headlines": len(y)}
+
+
+def _binary(labels: list, where: Path) -> np.ndarray:
+    """Clickbait labels as 0/1 (ints, or "0"/"1" strings); anything else is the file's error."""
+    try:
+        values = np.array([int(x) for x in labels])
+    except (TypeError, ValueError):
+        values = np.array([-1])
+    if not np.isin(values, (0, 1)).all():
+        raise InputError("labels must be 0 or 1 (1 = clickbait)", str(where))
+    return values
 
 
 def predict_bias(data: Path, **_) -> list[str]:
@@ -136,6 +149,8 @@ def score_hyperpartisan(data: Path, pred: Path, gold: Path | None = None, **_) -
             predicted[cols[0]] = cols[1] == "true"
     y = [truth[i] for i in ids if i in truth]
     p = [predicted.get(i) for i in ids if i in truth]
+    if not y:
+        raise InputError("no article of DATA has a label in this ground truth", str(gold))
     correct = sum(1 for a, b in zip(y, p) if a == b)
     tp = sum(1 for a, b in zip(y, p) if a and b)
     fp = sum(1 for a, b in zip(y, p) if not a and b)

@@ -7,14 +7,13 @@ divided by the number of relevant claims of the query; MAP@5 is its mean over qu
 from __future__ import annotations
 
 import csv
-import gzip
-import json
 import re
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from ..errors import InputError
+from .readers import json_records
 
 csv.field_size_limit(sys.maxsize)
 _TWEET_TAIL = re.compile(r"\s*[—–-]+\s*[^—–(]{0,80}\(@\w+\)\s+\w+ \d{1,2}, \d{4}\s*$")
@@ -42,15 +41,11 @@ def read_queries(path: Path) -> list[tuple[str, str]]:
 
 
 def read_claims(path: Path) -> list[dict]:
-    opener = gzip.open if str(path).endswith(".gz") else open
     out = []
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for n, line in enumerate(handle, 1):
-            if line.strip():
-                record = json.loads(line)
-                if "vclaim_id" not in record or "vclaim" not in record:
-                    raise InputError(f"line {n}: a claim needs vclaim_id and vclaim", str(path))
-                out.append(record)
+    for n, record in json_records(path):
+        if "vclaim_id" not in record or "vclaim" not in record:
+            raise InputError(f"line {n}: a claim needs vclaim_id and vclaim", str(path))
+        out.append(record)
     return out
 
 
@@ -127,10 +122,16 @@ def score_claim_match(data: Path, pred: Path, gold: Path | None = None, **_) -> 
     qrels = read_qrels(find_qrels(data, gold))
     wanted = {qid for qid, _ in read_queries(data)}
     qrels = {q: r for q, r in qrels.items() if q in wanted}
+    if not qrels:  # a score over no query would read as 0.0, as if every prediction were wrong
+        raise InputError("no relevance judgement for any query of DATA (qrels lines: "
+                         "iclaim_id 0 vclaim_id 1)", str(find_qrels(data, gold)))
     run: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for line in pred.read_text(encoding="utf-8").splitlines():
+    for n, line in enumerate(pred.read_text(encoding="utf-8").splitlines(), 1):
         cols = line.split()
         if len(cols) >= 4:
+            if not cols[3].isdigit():
+                raise InputError(f"line {n}: expected a TREC run line (iclaim_id Q0 vclaim_id rank score tag)",
+                                 str(pred))
             run[cols[0]].append((int(cols[3]), cols[2]))
     ranked = {q: [d for _, d in sorted(v)] for q, v in run.items()}
     return {"task": "claim-match", **metrics(ranked, qrels)}

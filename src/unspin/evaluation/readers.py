@@ -12,6 +12,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from ..errors import InputError
+from ..jsonsafe import loads
 
 csv.field_size_limit(sys.maxsize)
 
@@ -53,20 +54,29 @@ def read_checkworthy(path: Path) -> list[LabelledText]:
 
 def read_jsonl_texts(path: Path, label_key: str | None) -> list[LabelledText]:
     out = []
+    for n, record in json_records(path):
+        if "text" not in record:
+            raise InputError(f"line {n}: record has no 'text'", str(path))
+        label = record.get(label_key) if label_key else None
+        out.append(LabelledText(str(record.get("id", n)), record["text"], label))
+    return out
+
+
+def json_records(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) of each non-empty line of a JSONL(.gz) file; anything else in it is
+    an InputError naming the line."""
     opener = gzip.open if str(path).endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as handle:
         for n, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                raise InputError(f"line {n}: invalid JSON", str(path)) from None
-            if "text" not in record:
-                raise InputError(f"line {n}: record has no 'text'", str(path))
-            label = record.get(label_key) if label_key else None
-            out.append(LabelledText(str(record.get("id", n)), record["text"], label))
-    return out
+                record = loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"line {n}: invalid JSON ({exc.msg})", str(path)) from None
+            if not isinstance(record, dict):
+                raise InputError(f"line {n}: expected a JSON object, got {type(record).__name__}", str(path))
+            yield n, record
 
 
 @dataclass
@@ -103,8 +113,11 @@ def read_semeval_articles(path: Path) -> Iterator[XmlArticle]:
 
 def read_semeval_truth(path: Path) -> dict[str, bool]:
     truth = {}
-    for _, elem in ElementTree.iterparse(path, events=("end",)):
-        if elem.tag == "article":
-            truth[elem.get("id")] = elem.get("hyperpartisan") == "true"
-            elem.clear()
+    try:
+        for _, elem in ElementTree.iterparse(path, events=("end",)):
+            if elem.tag == "article":
+                truth[elem.get("id")] = elem.get("hyperpartisan") == "true"
+                elem.clear()
+    except ElementTree.ParseError as exc:
+        raise InputError(f"malformed XML: {exc}", str(path)) from None
     return truth
