@@ -474,6 +474,36 @@ def test_json_nested_too_deeply_is_a_malformed_record_not_a_crash(tmp_path):
     assert isinstance(items[1], FactCheck)
 
 
+def test_fields_of_the_wrong_type_are_not_stored_as_python_reprs(tmp_path):
+    path = tmp_path / "vclaims.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [
+        {"vclaim_id": 5, "vclaim": ["a", "list"]},
+        {"vclaim_id": "vclaim-sno-1", "vclaim": "Taxes rose\u001b[2J by 5 percent.", "truth_label": {"x": 1},
+         "date": True, "title": 1234}]) + "\n")
+    problem, record = read_file(path, "checkthat")
+    assert str(problem) == f"{path}:1: record has no vclaim text"
+    assert (record.claim, record.verdict, record.date, record.title) == ("Taxes rose[2J by 5 percent.", None, None,
+                                                                          "1234")
+
+
+def test_a_file_that_is_not_utf8_is_refused_before_any_record_is_stored(tmp_path):
+    """Found half-way through, a bad byte would leave the batches before it in the store and out of
+    the counts; the whole file is checked first."""
+    latin1 = write_liar(tmp_path / "liar.tsv")
+    latin1.write_bytes(latin1.read_bytes() + "4.json\tfalse\tCaf\u00e9 prices doubled.\tx\ty\n".encode("latin-1"))
+    damaged = tmp_path / "claims.jsonl.gz"
+    damaged.write_bytes(gzip.compress(b'{"vclaim_id": "1", "vclaim": "A claim."}\n')[:-12])
+    store = tmp_path / "fc.duckdb"
+    result = run_cli("factchecks", "import", str(latin1), str(damaged), "--format", "liar", "--store", str(store))
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "Traceback" not in err, err
+    assert f"{latin1}: not UTF-8 text (invalid continuation byte at byte 332)" in err
+    assert f"{damaged}: not a readable gzip file" in err
+    if store.exists():
+        with FactCheckStore(store, read_only=True) as s:
+            assert s.count() == 0
+
+
 def test_a_store_embedded_by_another_model_is_refused_until_reembedded(tmp_path):
     """Cosines between vectors of two models mean nothing: after an upgrade that ships another
     sentence encoder, search, analyze and import refuse the old store (one line, exit 2) and say how

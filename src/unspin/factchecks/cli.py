@@ -104,6 +104,7 @@ def reembed_(store: Path | None) -> None:
 def stats(fmt: str, store: Path | None) -> None:
     """How many fact-checks the store holds, by publisher, verdict and source."""
     from ..errors import InputError
+    from ..render.text import visible
     from .store import FactCheckStore, default_store_path
 
     path = store or default_store_path()
@@ -122,7 +123,8 @@ def stats(fmt: str, store: Path | None) -> None:
     for title, key in (("publishers", "publishers"), ("verdicts", "verdicts"), ("imported from", "sources"),
                        ("declared languages", "languages")):
         if data[key]:
-            click.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in list(data[key].items())[:12]))
+            shown = ", ".join(f"{k} {v}" for k, v in list(data[key].items())[:12])
+            click.echo(f"{title}: " + visible(shown))  # publishers and verdicts are the records' text
 
 
 class _ImportProgress:

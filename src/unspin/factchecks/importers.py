@@ -41,6 +41,7 @@ def detect_format(path: Path) -> str:
 
 
 def read_file(path: Path, fmt: str | None = None) -> Iterator[Item]:
+    require_utf8(path)
     fmt = fmt or detect_format(path)
     if fmt == "claimreview":
         return read_claimreview(path)
@@ -155,6 +156,32 @@ def _jsonl(path: Path) -> Iterable[tuple[int, dict | Problem]]:
     for n, record in json_lines(path):
         ok = isinstance(record, dict | Problem)
         yield n, record if ok else Problem(f"{path}:{n}", "expected a JSON object")
+
+
+def require_utf8(path: Path) -> None:
+    """Refuse, before a record is stored, a file that is not UTF-8 (or a .gz that is damaged): found
+    half-way through an import, it would leave the batches before it in the store, uncounted.
+    One pass over the bytes, about 1 GB/s."""
+    import codecs
+    import gzip
+    import zlib
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    try:
+        with open_binary(path) as handle:
+            while chunk := handle.read(1 << 20):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    raise InputError(f"not UTF-8 text ({exc.reason} at byte {offset + exc.start:,}); "
+                                     "fact-check files are read as UTF-8", str(path)) from None
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (the file ends inside a character: {exc.reason})", str(path)) from None
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise InputError(f"not a readable gzip file ({exc})", str(path)) from None
 
 
 def _first_keys(path: Path) -> set[str]:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _EDGE_PUNCT = re.compile(r"^[\s\"'“”‘’.,;:!?-]+|[\s\"'“”‘’.,;:!?-]+$")
 
 
@@ -62,9 +63,11 @@ def web_url(value: object) -> str | None:
 
 
 def clean(value: object) -> str | None:
-    if value is None:
+    """A field as one line of text: numbers become text; a list or an object is not text (it
+    would be stored as its Python repr); control characters are dropped."""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
         return None
-    text = _SPACE.sub(" ", str(value)).strip()
+    text = _SPACE.sub(" ", _CONTROL.sub("", str(value))).strip()
     return text or None
 
 
