@@ -62,3 +62,27 @@ def test_a_rank_or_title_before_a_name_does_not_end_a_sentence():
     texts = [doc.text[s.start:s.end] for s in split_sentences(doc)[1:]]
     assert texts == ["Ferguson Police Lt. Col. Al Eickhoff told the paper.", "Det. Sgt. Ann Lee agreed.",
                      'Asked again, he said: "No."', "Then he left."]
+
+
+def test_the_python_api_says_what_it_takes():
+    """Validation at the edges, scikit-learn style: a wrong type is a TypeError naming what was
+    given, not an AttributeError from deep inside."""
+    import pytest
+
+    import unspin
+    from unspin import Document, Pipeline
+
+    for wrong in (None, 123, ["a", "b"]):
+        with pytest.raises(TypeError, match=f"takes the article as text .*not {type(wrong).__name__}"):
+            unspin.analyze(wrong, analyzers=["engagement"])
+    with pytest.raises(TypeError, match="Document.title must be text"):
+        Document(title=5, body="b")
+    with pytest.raises(TypeError, match="Document.url must be text .* or None, not int"):
+        Document(title="t", body="b", url=5)
+    with pytest.raises(TypeError, match="a Pipeline analyses Document objects, not str"):
+        Pipeline(["engagement"])("Title\n\nShare this!")
+    # bytes are read as the CLI reads a file: the encoding is detected, binary data refused.
+    text = "Título\n\nShare this with your friends if you agree with the café owner."
+    assert unspin.analyze(text.encode("cp1252"), analyzers=["engagement"]).document.title == "Título"
+    with pytest.raises(unspin.InputError, match="binary file"):
+        unspin.analyze(b"\x00\x01\x02\x03binary\x00", analyzers=["engagement"])

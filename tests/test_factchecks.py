@@ -528,8 +528,10 @@ def test_a_store_embedded_by_another_model_is_refused_until_reembedded(tmp_path)
         err = result.stderr.decode().strip()
         assert result.returncode == 2 and len(err.splitlines()) == 1, (args, err)
         assert "embedded with other-encoder 0.9" in err and "unspin factchecks reembed" in err
-    result = run_cli("factchecks", "reembed", "--store", str(store))
-    assert result.returncode == 0 and "claims embedded with all-MiniLM-L6-v2 1.0.0" in result.stderr.decode()
+    result = run_cli("factchecks", "reembed", "--progress", "plain", "--store", str(store))
+    err = result.stderr.decode()
+    assert result.returncode == 0 and "claims embedded with all-MiniLM-L6-v2 1.0.0" in err
+    assert f"embedded {len(fresh):,} of {len(fresh):,} claims (" in err and " claims/s)" in err
     with FactCheckStore(store, read_only=True) as s:
         assert s.embedding_model() == encoder.identity and s.generation() == generation + 1
         # the same model's vectors again (not to the bit: int8 claims embedded in batches of 64 shift

@@ -21,7 +21,7 @@ __all__ = ["SCHEMA_ID", "Analysis", "Attribution", "Claim", "Document", "FactChe
            "__version__"]
 
 
-def analyze(article: str | Document, title: str | None = None, *, url: str | None = None,
+def analyze(article: str | bytes | Document, title: str | None = None, *, url: str | None = None,
             outlet: str | None = None, published: str | None = None, html: bool = False,
             analyzers: list[str] | None = None) -> Analysis:
     """Analyse one article given as text (headline line, empty line, body), HTML, or a Document.
@@ -29,8 +29,15 @@ def analyze(article: str | Document, title: str | None = None, *, url: str | Non
     Uses a cached default pipeline, so repeated calls do not reload models; for many documents
     build a :class:`Pipeline` and call :meth:`Pipeline.analyze` to batch them.
     """
+    if isinstance(article, bytes):  # a file's bytes: the CLI's encoding detection and binary check
+        from .ingest.decode import decode_bytes
+
+        article = decode_bytes(article, max_bytes=len(article) + 1)  # the API sets no size limit, as for str
     if isinstance(article, Document):
         doc = article
+    elif not isinstance(article, str):
+        raise TypeError(f"unspin.analyze takes the article as text (str), bytes or a Document, "
+                        f"not {type(article).__name__}")
     else:
         from .ingest import parse_html, parse_text
 

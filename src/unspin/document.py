@@ -37,6 +37,12 @@ class Document:
     text: str = field(init=False)
 
     def __post_init__(self) -> None:
+        for name in ("title", "body"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"Document.{name} must be text (str), not {type(getattr(self, name)).__name__}")
+        for name in ("id", "url", "outlet", "published", "author", "source", "language"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise TypeError(f"Document.{name} must be text (str) or None, not {type(getattr(self, name)).__name__}")
         # A title is one line; it is otherwise kept exactly so offsets match the input file.
         self.title = self.title.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
         self.text = canonical_text(self.title, self.body)

@@ -82,6 +82,10 @@ class Pipeline:
             yield from self.analyze_batch(batch)
 
     def analyze_batch(self, documents: Sequence[Document]) -> list[Analysis]:
+        for doc in documents:
+            if not isinstance(doc, Document):
+                raise TypeError(f"a Pipeline analyses Document objects, not {type(doc).__name__}: build one with "
+                                "unspin.Document(title=..., body=...), or use unspin.analyze(text)")
         analyses = [Analysis(document=doc) for doc in documents]
         started = time.perf_counter()
         for analysis in analyses:

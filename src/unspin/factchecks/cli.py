@@ -81,8 +81,10 @@ def search_(text: str, top: int, mode: str, fmt: str, store: Path | None) -> Non
 
 
 @command.command("reembed")
+@click.option("--progress", type=click.Choice(["auto", "plain", "none"]), default="auto", show_default=True,
+              help="auto: a live line on a terminal; plain: a line per 4,096 claims.")
 @_STORE
-def reembed_(store: Path | None) -> None:
+def reembed_(progress: str, store: Path | None) -> None:
     """Embed every claim in the store again with this unspin's sentence encoder.
 
     Needed once after an upgrade that ships another encoder: a store whose vectors another model
@@ -91,10 +93,9 @@ def reembed_(store: Path | None) -> None:
     from .service import reembed
     from .store import default_store_path
 
-    def shown(done: int, total: int) -> None:
-        click.echo(f"embedded {done} of {total} claims", err=True)
-
-    records, model = reembed(store, progress=shown)
+    with _StatusLine(progress, "embedding...") as status:
+        records, model = reembed(store, progress=lambda done, total: status.show(
+            f"embedded {done:,} of {total:,} claims ({status.rate(done):.0f} claims/s)"))
     click.echo(f"{records} claims embedded with {model} ({store or default_store_path()})", err=True)
 
 
@@ -127,40 +128,51 @@ def stats(fmt: str, store: Path | None) -> None:
             click.echo(f"{title}: " + visible(shown))  # publishers and verdicts are the records' text
 
 
-class _ImportProgress:
-    """Records read and added so far, with the rate: a live status line on a terminal, plain lines
-    (``--progress plain``), or nothing."""
+class _StatusLine:
+    """A live status line on a terminal, plain lines (``--progress plain``), or nothing."""
 
-    def __init__(self, mode: str):
+    def __init__(self, mode: str, label: str = "working..."):
         self.mode = ("live" if sys.stderr.isatty() else "none") if mode == "auto" else mode
         self.started = time.perf_counter()
         self.status = None
-        self.path: Path | None = None
-        self.before = self.last = 0  # records of the files already done; of the current one
+        self.label = label
 
-    def __enter__(self) -> _ImportProgress:
+    def __enter__(self):
         if self.mode == "live":
             from rich.console import Console
 
-            self.status = Console(stderr=True).status("importing...")
+            self.status = Console(stderr=True).status(self.label)
             self.status.start()
         return self
 
-    def update(self, path: Path | None, report) -> None:
-        if path is None:
-            line = f"{report.added} records added; building the matching index..."
-        else:
-            if path != self.path:  # a new file: count the finished one's records in the rate
-                self.path, self.before = path, self.before + self.last
-            self.last = report.read
-            rate = (self.before + report.read) / max(1e-9, time.perf_counter() - self.started)
-            line = (f"{path.name}: {report.read} records read, {report.added} added, {report.duplicates} already "
-                    f"there, {len(report.problems)} malformed ({rate:.0f} records/s)")
+    def show(self, line: str) -> None:
         if self.status is not None:
             self.status.update(line)
         elif self.mode == "plain":
             click.echo(line, err=True)
 
+    def rate(self, done: int) -> float:
+        return done / max(1e-9, time.perf_counter() - self.started)
+
     def __exit__(self, *exc) -> None:
         if self.status is not None:
             self.status.stop()
+
+
+class _ImportProgress(_StatusLine):
+    """Records read and added so far, with the rate."""
+
+    def __init__(self, mode: str):
+        super().__init__(mode, "importing...")
+        self.path: Path | None = None
+        self.before = self.last = 0  # records of the files already done; of the current one
+
+    def update(self, path: Path | None, report) -> None:
+        if path is None:
+            self.show(f"{report.added} records added; building the matching index...")
+            return
+        if path != self.path:  # a new file: count the finished one's records in the rate
+            self.path, self.before = path, self.before + self.last
+        self.last = report.read
+        self.show(f"{path.name}: {report.read} records read, {report.added} added, {report.duplicates} already "
+                  f"there, {len(report.problems)} malformed ({self.rate(self.before + report.read):.0f} records/s)")
