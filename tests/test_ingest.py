@@ -104,6 +104,9 @@ def test_size_limit_is_configurable(tmp_path):
     assert isinstance(read_all([path], limits=Limits(max_bytes=1000))[0], InputError)
     assert "over the" in str(read_all([path], limits=Limits(max_bytes=1000))[0])
     assert read_all([path], limits=Limits(max_bytes=10_000))[0].title == "Title"
+    # Just over a limit, sizes rounded alike would say "2.0 kB, over the 2.0 kB limit": bytes then.
+    assert str(read_all([path], limits=Limits(max_bytes=2000))[0]).endswith(
+        "input is 2,007 bytes, over the 2,000-byte limit (raise it with --max-bytes or UNSPIN_MAX_BYTES)")
 
 
 def test_legacy_encoding_is_detected(tmp_path):

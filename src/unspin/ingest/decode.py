@@ -25,8 +25,10 @@ def check_size(size: int, max_bytes: int) -> None:
     if size == 0:
         raise InputError("empty input: nothing to analyse")
     if size > max_bytes:
-        raise InputError(f"input is {human_size(size)}, over the {human_size(max_bytes)} limit "
-                         "(raise it with --max-bytes or UNSPIN_MAX_BYTES)")
+        given, limit = human_size(size), human_size(max_bytes)
+        if given == limit:  # "5.0 MB, over the 5.0 MB limit" says nothing: give the bytes
+            given, limit = f"{size:,} bytes", f"{max_bytes:,}-byte"
+        raise InputError(f"input is {given}, over the {limit} limit (raise it with --max-bytes or UNSPIN_MAX_BYTES)")
 
 
 def sniff_binary(data: bytes) -> str | None:
