@@ -33,6 +33,7 @@ def parse(handle: BinaryIO, limit: int = MAX_DEPTH, **options) -> Iterator[tuple
 
 
 def bounded(events: Iterable[tuple], limit: int = MAX_DEPTH) -> Iterator[tuple]:
+    """The events as they come, until one opens a level deeper than ``limit``."""
     from ijson import JSONError
 
     depth = 0

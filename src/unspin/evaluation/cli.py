@@ -64,5 +64,5 @@ def _utf8(*paths: Path | None):
         yield
     except UnicodeDecodeError as exc:
         given = ", ".join(str(p) for p in paths if p is not None)
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start}); benchmark files are read as UTF-8",
-                         given) from None
+        # exc.start counts from the start of the decoder's buffer, not of the file: not shown.
+        raise InputError(f"not UTF-8 text ({exc.reason}); benchmark files are read as UTF-8", given) from None
