@@ -130,6 +130,24 @@ def test_bad_records_are_skipped_and_the_rest_go_on(tmp_path):
                    f"{path}:4: expected an object with 'title' and 'text', got list"]
 
 
+def test_a_file_of_records_with_no_record_says_so(tmp_path):
+    """An export with a header and no row read as nothing at all, with exit code 0, as if it had
+    been analysed; now each says why nothing came of it, as a feed with no items always did."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = {"empty.json": "[]", "header.csv": "title,text\n", "blank.jsonl": "\n\n",
+             "feed.json": '{"version": "https://jsonfeed.org/version/1.1", "title": "F", "items": []}'}
+    for name, content in files.items():
+        (tmp_path / name).write_text(content)
+    pq.write_table(pa.table({"title": pa.array([], pa.string()), "text": pa.array([], pa.string())}),
+                   tmp_path / "rows.parquet")
+    for name in [*files, "rows.parquet"]:
+        items = read_all([tmp_path / name])
+        message = "the feed has no items" if name == "feed.json" else "no article in this file"
+        assert len(items) == 1 and message in str(items[0]) and name in str(items[0]), (name, items)
+
+
 def test_json_nested_too_deeply_is_invalid_json_not_a_crash(tmp_path):
     deep = "[" * 100_000 + "]" * 100_000
     (tmp_path / "deep.json").write_text(deep)

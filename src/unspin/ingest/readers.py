@@ -68,9 +68,12 @@ def read_inputs(paths: Iterable[str | Path], limits: Limits | None = None,
             yield item
             continue
         where = "<stdin>" if item == "-" else str(item)
+        found = None
         try:
             for found in _read_one(item, limits, title):
                 yield _within_limits(found, limits, where)
+            if found is None:  # a file of records with none in it: say so, as for a feed with no items
+                yield InputError("no article in this file (no record, row or HTML page)", where)
         except InputError as exc:
             yield exc if exc.where else InputError(exc.message, where)
         except OSError as exc:
