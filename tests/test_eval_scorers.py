@@ -101,7 +101,14 @@ def test_malformed_benchmark_files_give_one_line_and_exit_2(tmp_path):
     queries.write_text("iclaim_id\ticlaim\nq1\tA claim\n")
     qrels = tmp_path / "other.qrels"
     qrels.write_text("q9 0 v1 1\n")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "article1.txt").write_text("Title\n\nA short article.\n")
+    outside = tmp_path / "spans.tsv"
+    outside.write_text("1\tLoaded_Language\t5\t2\n")
     cases = {
+        ("predict", "ptc-tc", articles, "--spans", outside, "-o", tmp_path / "out"):
+            f"{outside}: line 1: span [5, 2) is not inside article 1 (24 characters)",
         ("predict", "checkworthy", binary, "-o", tmp_path / "out"): f"{binary}: not UTF-8 text",
         ("predict", "bias", deep, "-o", tmp_path / "out"): f"{deep}: line 1: invalid JSON (nested too deeply)",
         ("score", "clickbait", texts, unlabelled): f"{unlabelled}: prediction 1 has no 'label'",

@@ -50,9 +50,15 @@ def predict_tc(data: Path, spans_file: Path) -> list[str]:
         cols = line.split("\t")
         if len(cols) < 3:
             raise InputError(f"line {n}: expected ID<TAB>...<TAB>start<TAB>end", str(spans_file))
-        aid, start, end = cols[0], int(cols[-2]), int(cols[-1])
+        aid = cols[0]
+        if not (cols[-2].isdigit() and cols[-1].isdigit()):
+            raise InputError(f"line {n}: start and end must be character offsets", str(spans_file))
+        start, end = int(cols[-2]), int(cols[-1])
         if aid not in articles:
             raise InputError(f"line {n}: article {aid} is not in {data}", str(spans_file))
+        if not start < end <= len(articles[aid]):
+            raise InputError(f"line {n}: span [{start}, {end}) is not inside article {aid} "
+                             f"({len(articles[aid])} characters)", str(spans_file))
         rows.append((aid, start, end))
         wanted[aid].append((start, end))
     analyzer = PropagandaAnalyzer()
