@@ -119,10 +119,12 @@ def test_analyzer_options_on_the_command_line(article_file):
         assert result.returncode == 0, result.stderr
         return sum(s["label"] == "biased sentence" for s in json.loads(result.stdout)["spans"])
 
-    assert biased("0") > 0 and biased("1.01") == 0
+    assert biased("0") > 0 and biased("1") == 0
     for bad, message in (("bias.nope=1", "has no option"), ("bias", "expected ANALYZER.OPTION=VALUE"),
                          ("claims.match_top=1", "not in the pipeline"),
-                         ("bias.threshold=high", "analyzer 'bias' option 'threshold': expected a number")):
+                         ("bias.threshold=high", "analyzer 'bias' option 'threshold': expected a number"),
+                         ("bias.threshold=1.01", "expected a number from 0 to 1, got 1.01"),
+                         ("bias.threshold=nan", "expected a number from 0 to 1, got 'nan'")):
         result = run_cli("analyze", str(article_file), "--analyzers", "encoder,bias", "--set", bad)
         assert result.returncode == 2 and message in result.stderr.decode(), (bad, result.stderr)
 

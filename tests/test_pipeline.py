@@ -5,6 +5,7 @@ from tests.conftest import ARTICLE, RULES
 from unspin import Pipeline
 from unspin.analyzers import Analyzer, register, registered
 from unspin.ingest import parse_text
+from unspin.pipeline import resolve
 
 GERMAN = ("Stadtrat erhöht Wasserpreise\n\n"
           "Der Stadtrat hat am Dienstag mit sieben zu zwei Stimmen beschlossen, den Wasserpreis um zwölf "
@@ -26,6 +27,11 @@ def test_unknown_analyzer_and_unknown_option_are_clear_errors():
         Pipeline(["nope"])
     with pytest.raises(ValueError, match="analyzer 'engagement' has no option"):
         Pipeline(["engagement"], config={"engagement": {"colour": "red"}})
+    # Excluding what another analyzer reads from was silently undone by that analyzer's needs.
+    with pytest.raises(ValueError, match="cannot exclude encoder: propaganda, claims, clickbait, bias, hyperpartisan "
+                                         "read from it"):
+        Pipeline(exclude=["encoder"])
+    assert "encoder" not in resolve(exclude=["encoder", "propaganda", "claims", "clickbait", "bias", "hyperpartisan"])
 
 
 def test_batches_keep_input_order():

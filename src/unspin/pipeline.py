@@ -32,7 +32,13 @@ def resolve(analyzers: Sequence[str] | None = None, exclude: Sequence[str] = (),
     names = list(analyzers) if analyzers is not None else default_analyzers(fast)
     for name in [*names, *exclude]:
         get_analyzer(name)  # validates the name with a helpful message
-    return _with_requirements([n for n in names if n not in set(exclude)])
+    chosen = _with_requirements([n for n in names if n not in set(exclude)])
+    kept = [n for n in exclude if n in chosen]  # an excluded analyzer another one reads from
+    if kept:
+        readers = [n for n in chosen if set(kept) & set(get_analyzer(n).requires)]
+        raise ValueError(f"cannot exclude {', '.join(kept)}: {', '.join(readers)} read from it; "
+                         "exclude those too (or use --fast for the analyzers that need no model)")
+    return chosen
 
 
 def check_config(config: dict[str, dict], names: Sequence[str]) -> None:

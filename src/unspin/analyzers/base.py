@@ -77,6 +77,14 @@ def number(value: Any) -> float:
         raise ValueError(f"expected a number, got {value!r}") from None
 
 
+def probability(value: Any) -> float:
+    """A threshold on a score: a number from 0 to 1 (NaN would silently switch a flag off)."""
+    p = number(value)
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"expected a number from 0 to 1, got {value!r}")
+    return p
+
+
 def count(value: Any) -> int:
     """A whole number of 0 or more."""
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():

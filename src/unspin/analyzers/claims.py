@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..analysis import Analysis, Attribution, Claim, FactCheckMatch
 from ..inference.onnx import int8_tag
-from .base import Analyzer, count, number, positive_count, register, text
+from .base import Analyzer, count, positive_count, probability, register, text
 from .models import model_dir, sentence_encoder, sentence_probabilities
 from .quotations import quotations_of
 
@@ -33,7 +33,7 @@ class ClaimsAnalyzer(Analyzer):
     needs_model = True
     requires = ("encoder", "attribution")
 
-    options = {"threshold": number, "store": text, "matches": positive_count, "min_similarity": number,
+    options = {"threshold": probability, "store": text, "matches": positive_count, "min_similarity": probability,
                "match_top": count}
 
     def __init__(self, **config) -> None:

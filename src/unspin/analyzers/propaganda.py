@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ..analysis import Analysis
 from ..document import Document
 from ..techniques import definition, display_name
-from .base import Analyzer, number, positive_count, register, text
+from .base import Analyzer, positive_count, probability, register, text
 from .models import shared_encoder
 from .quotations import quotation_note, quotations_of
 
@@ -22,7 +22,7 @@ class PropagandaAnalyzer(Analyzer):
     needs_model = True
     requires = ("encoder",)
 
-    options = {"threshold": number, "model": text, "threads": positive_count}
+    options = {"threshold": probability, "model": text, "threads": positive_count}
 
     def __init__(self, **config) -> None:
         super().__init__(**config)

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..analysis import Analysis
 from ..inference.text_classifier import LEXICON_WORD
-from .base import Analyzer, number, register
+from .base import Analyzer, probability, register
 from .models import model_dir, sentence_probabilities
 from .quotations import quotation_note, quotations_of
 
@@ -79,7 +79,7 @@ class BiasAnalyzer(Analyzer):
     needs_model = True
     requires = ("encoder",)
 
-    options = {"threshold": number}
+    options = {"threshold": probability}
 
     def __init__(self, **config) -> None:
         super().__init__(**config)
