@@ -111,6 +111,16 @@ def test_factcheck_search(server):
     assert httpx.get(server + "/v1/factchecks/search", params={"q": "x"}).status_code == 422
 
 
+def test_analyses_match_claims_against_the_store_the_server_was_given(server):
+    """--factchecks is the store analyses match against, not only the one search reads (the
+    per-user store, empty here, was used before)."""
+    text = "Flu cure claim spreads\n\nDrinking hot tap water every hour cures the flu, the post said on Monday."
+    analysis = httpx.post(server + "/v1/analyze", json={"text": text}, timeout=60).json()
+    matches = [m["claim"] for c in analysis["claims"] for m in c["matches"]]
+    assert "Drinking hot tap water every hour cures the flu." in matches, analysis["claims"]
+    assert not any("no fact-check store" in w for w in analysis["warnings"])
+
+
 def test_store_pages_escape_and_open_documents(server):
     outlets = httpx.get(server + "/v1/store/outlets").json()["outlets"]
     assert {o["outlet"] for o in outlets} == {"<i>Evil</i>", "(unknown)"}

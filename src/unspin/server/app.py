@@ -78,9 +78,13 @@ class ApiError(Exception):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     from ..ingest import Limits
-    from ..pipeline import Pipeline
+    from ..pipeline import Pipeline, resolve
 
-    pipeline = Pipeline(settings.analyzers, fast=settings.fast)
+    # The fact-check store given to the server is the one analyses match against too, not only the
+    # one /v1/factchecks/search reads.
+    config = ({"claims": {"store": str(settings.factchecks)}}
+              if settings.factchecks and "claims" in resolve(settings.analyzers, fast=settings.fast) else None)
+    pipeline = Pipeline(settings.analyzers, fast=settings.fast, config=config)
     limits = Limits.from_env()  # the CLI's text limit, read once: a bad setting stops the start
     slots = AnalysisSlots(settings.concurrency, settings.queue)
     batcher = Batcher(lambda docs: list(pipeline.analyze(docs)), max_docs=settings.concurrency)
