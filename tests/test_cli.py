@@ -211,3 +211,14 @@ def test_an_output_path_that_cannot_be_written_is_the_users_error(article_file, 
     err = result.stderr.decode()
     assert result.returncode == 2 and "internal error" not in err
     assert err.strip() == f"unspin: error: {tmp_path / 'missing' / 'out.json'}: No such file or directory"
+
+
+def test_error_lines_show_control_characters_instead_of_sending_them(tmp_path):
+    """Error lines quote file names, URLs out of archives and records' fields, all untrusted: an
+    escape sequence among them is shown (␛), not sent to the terminal."""
+    (tmp_path / "evil\x1b[2J.txt").write_bytes(b"")
+    (tmp_path / "ok.txt").write_text(ARTICLE)
+    result = run_cli("analyze", str(tmp_path / "evil\x1b[2J.txt"), str(tmp_path / "ok.txt"), "--fast")
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "\x1b" not in err
+    assert "evil␛[2J.txt: empty input" in err

@@ -61,7 +61,10 @@ def _internal_error(ctx: click.Context, exc: Exception) -> None:
 
 
 def _error(message: str) -> None:
-    click.echo(f"unspin: error: {message}", err=True)
+    from .render.text import visible
+
+    # Messages quote file names, URLs from archives and records' fields: untrusted text.
+    click.echo(visible(f"unspin: error: {message}"), err=True)
 
 
 @click.group(cls=UnspinGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -97,6 +100,7 @@ def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_siz
     from .ingest import Limits, read_inputs
     from .language import ENGLISH
     from .render import render
+    from .render.text import visible
 
     limits = Limits.from_env(max_bytes)
     pipeline = make_pipeline(_names(only), _names(exclude) or (), fast, batch_size, parse_settings(settings))
@@ -125,7 +129,7 @@ def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_siz
             click.echo(f"unspin: {len(failures)} of {len(failures) + len(analyses)} inputs failed:",
                        err=True)
             for f in failures:
-                click.echo(f"  {f}", err=True)
+                click.echo(visible(f"  {f}"), err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 

@@ -43,15 +43,17 @@ def import_(files: tuple[Path, ...], fmt: str | None, progress: str, all_languag
 
     with _ImportProgress(progress) as shown:
         report = import_files(list(files), store, fmt, progress=shown.update, all_languages=all_languages)
-    for problem in report.problems[:20]:
-        click.echo(f"skipped {problem}", err=True)
+    from ..render.text import visible
+
+    for problem in report.problems[:20]:  # a problem can quote the record: untrusted text
+        click.echo(visible(f"skipped {problem}"), err=True)
     if len(report.problems) > 20:
         click.echo(f"... and {len(report.problems) - 20} more skipped records", err=True)
     click.echo(f"{report.summary()} ({store or default_store_path()})", err=True)
     if report.failed_files:
         click.echo(f"unspin: {len(report.failed_files)} of {len(files)} files failed:", err=True)
         for failure in report.failed_files:
-            click.echo(f"  {failure}", err=True)
+            click.echo(visible(f"  {failure}"), err=True)
         sys.exit(2)
 
 

@@ -42,9 +42,11 @@ def scan_command(inputs, store, engine, workers, scheduler, fast, only, batch_si
     summary = scan(inputs, store, engine=engine, workers=workers, scheduler=scheduler, analyzers=analyzers,
                    fast=fast, batch_size=batch_size, limits=Limits.from_env(max_bytes), progress=progress,
                    config=config)
-    click.echo(summary.text(), err=True)
+    from ..render.text import visible
+
+    click.echo(visible(summary.text()), err=True)  # failure reasons quote the inputs: untrusted text
     for where, reason in summary.failures[:20]:
-        click.echo(f"  {where}: {reason}", err=True)
+        click.echo(visible(f"  {where}: {reason}"), err=True)
     if len(summary.failures) > 20:
         click.echo(f"  ... {len(summary.failures) - 20} more in the store's failures table", err=True)
     if summary.failed:
