@@ -106,6 +106,12 @@ def test_malformed_benchmark_files_give_one_line_and_exit_2(tmp_path):
     (articles / "article1.txt").write_text("Title\n\nA short article.\n")
     outside = tmp_path / "spans.tsv"
     outside.write_text("1\tLoaded_Language\t5\t2\n")
+    judged = tmp_path / "judged.qrels"
+    judged.write_text("q1 0 v1 1\n")
+    run = tmp_path / "run.txt"
+    run.write_text("q1 Q0 v1 first 0.9 unspin\n")
+    not_objects = tmp_path / "lists.jsonl"
+    not_objects.write_text('["text", "label"]\n')
     cases = {
         ("predict", "ptc-tc", articles, "--spans", outside, "-o", tmp_path / "out"):
             f"{outside}: line 1: span [5, 2) is not inside article 1 (24 characters)",
@@ -115,6 +121,8 @@ def test_malformed_benchmark_files_give_one_line_and_exit_2(tmp_path):
         ("score", "clickbait", texts, texts): None,
         ("score", "hyperpartisan", broken_xml, texts, "--gold", broken_xml): f"{broken_xml}: malformed XML",
         ("score", "claim-match", queries, texts, "--gold", qrels): f"{qrels}: no relevance judgement",
+        ("score", "claim-match", queries, run, "--gold", judged): f"{run}: line 1: expected a TREC run line",
+        ("score", "bias", not_objects, texts): f"{not_objects}: line 1: expected a JSON object, got list",
     }
     for args, message in cases.items():
         result = run_cli("eval", *map(str, args))

@@ -243,3 +243,18 @@ def test_a_model_set_with_its_own_matching_encoder_needs_its_own_store(tmp_path)
                        stdin=b"Officials said that wind turbines cause cancer in people who live near them.")
     assert json.loads(analysis.stdout)["models"]["claims"].endswith("+matching.a-distilled-encoder-1.0.0")
     assert run_cli("factchecks", "search", "wind turbines", "--store", str(store)).returncode == 2  # shipped set now
+
+
+def test_control_characters_in_records_never_reach_the_terminal(tmp_path):
+    review = {"@type": "ClaimReview", "claimReviewed": "Wind turbines\u001b[2J cause cancer \u202eevil",
+              "reviewRating": {"alternateName": "False\u001b]0;pwned\u0007"}, "author": {"name": "Pub\u001b[31m"},
+              "url": "https://example.org/wind"}
+    path = tmp_path / "evil.jsonl"
+    path.write_text(json.dumps(review) + "\n")
+    store = tmp_path / "fc.duckdb"
+    import_files([path], store)
+    search_out = run_cli("factchecks", "search", "wind turbines cause cancer", "--store", str(store)).stdout.decode()
+    stats_out = run_cli("factchecks", "stats", "--store", str(store)).stdout.decode()
+    for out in (search_out, stats_out):
+        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, out
+    assert "Wind turbines[2J cause cancer �evil" in search_out and "False]0;pwned — Pub[31m" in search_out
