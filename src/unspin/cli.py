@@ -128,8 +128,10 @@ def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_siz
         if len(failures) > 1 or analyses:
             click.echo(f"unspin: {len(failures)} of {len(failures) + len(analyses)} inputs failed:",
                        err=True)
-            for f in failures:
+            for f in failures[:20]:  # each was also reported as it came, above
                 click.echo(visible(f"  {f}"), err=True)
+            if len(failures) > 20:
+                click.echo(f"  ... and {len(failures) - 20} more (each reported above)", err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
