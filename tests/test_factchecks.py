@@ -195,7 +195,7 @@ def test_a_store_embedded_by_another_model_is_refused_until_reembedded(tmp_path)
     result = run_cli("factchecks", "reembed", "--progress", "plain", "--store", str(store))
     err = result.stderr.decode()
     assert result.returncode == 0 and "claims embedded with all-MiniLM-L6-v2 1.0.0" in err
-    assert f"embedded {len(fresh):,} of {len(fresh):,} claims (" in err and " claims/s)" in err
+    assert f"embedded {len(fresh):,} of {len(fresh):,} claim texts (" in err and " texts/s)" in err
     with FactCheckStore(store, read_only=True) as s:
         assert s.embedding_model() == encoder.identity and s.generation() == generation + 1
         # the same model's vectors again (not to the bit: int8 claims embedded in batches of 64 shift
@@ -258,3 +258,34 @@ def test_control_characters_in_records_never_reach_the_terminal(tmp_path):
     for out in (search_out, stats_out):
         assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, out
     assert "Wind turbines[2J cause cancer �evil" in search_out and "False]0;pwned — Pub[31m" in search_out
+
+
+def test_a_claim_text_is_embedded_once_per_store(tmp_path):
+    """The same claim rated by two publishers, or already in the store from another collection,
+    reuses the vector it has: the import embeds each text once."""
+    from unspin.analyzers.models import sentence_encoder
+
+    class Counting:  # the shipped encoder, counting the texts it is given
+        def __init__(self, encoder):
+            self.encoder, self.identity, self.texts = encoder, encoder.identity, []
+
+        def encode(self, texts, **options):
+            self.texts += list(texts)
+            return self.encoder.encode(texts, **options)
+
+    def review(claim, publisher):
+        return FactCheck(claim=claim, verdict="False", publisher=publisher, url=None, date=None, speaker=None,
+                         claim_date=None, title=None, source="claimreview")
+
+    encoder = Counting(sentence_encoder())
+    with FactCheckStore(tmp_path / "fc.duckdb") as store:
+        store.add([review("Wind turbines cause cancer.", "A"), review("Wind turbines cause cancer.", "B"),
+                   review("The moon landing was staged.", "A")], encoder)
+        assert sorted(encoder.texts) == ["The moon landing was staged.", "Wind turbines cause cancer."]
+        report = store.add([review("Wind turbines cause cancer.", "C"), review("Vaccines contain chips.", "C")],
+                           encoder)
+        assert report.added == 2 and encoder.texts[-1:] == ["Vaccines contain chips."] and len(encoder.texts) == 3
+        ids, vectors = store.vectors()
+        claims = [r["claim"] for r in store.records(ids)]
+    wind = vectors[[i for i, c in enumerate(claims) if c.startswith("Wind")]]
+    assert len(wind) == 3 and np.array_equal(wind[0], wind[1]) and np.array_equal(wind[0], wind[2])

@@ -84,7 +84,7 @@ def search_(text: str, top: int, mode: str, fmt: str, store: Path | None) -> Non
 
 @command.command("reembed")
 @click.option("--progress", type=click.Choice(["auto", "plain", "none"]), default="auto", show_default=True,
-              help="auto: a live line on a terminal; plain: a line per 4,096 claims.")
+              help="auto: a live line on a terminal; plain: a line per 4,096 claim texts.")
 @_STORE
 def reembed_(progress: str, store: Path | None) -> None:
     """Embed every claim in the store again with this unspin's sentence encoder.
@@ -97,7 +97,7 @@ def reembed_(progress: str, store: Path | None) -> None:
 
     with _StatusLine(progress, "embedding...") as status:
         records, model = reembed(store, progress=lambda done, total: status.show(
-            f"embedded {done:,} of {total:,} claims ({status.rate(done):.0f} claims/s)"))
+            f"embedded {done:,} of {total:,} claim texts ({status.rate(done):.0f} texts/s)"))
     click.echo(f"{records} claims embedded with {model} ({store or default_store_path()})", err=True)
 
 
