@@ -87,31 +87,28 @@ def test_eval_predict_never_needs_gold_and_score_reports_missing_gold(tmp_path):
 def test_malformed_benchmark_files_give_one_line_and_exit_2(tmp_path):
     """Files that are not UTF-8, JSON nested too deeply, a prediction without its label, broken XML
     ground truth, qrels with no query of DATA: each is the user's to fix, never an internal error."""
-    binary = tmp_path / "binary.tsv"
-    binary.write_bytes(b"\x99\xff\x00 not text")
-    texts = tmp_path / "gold.jsonl"
-    texts.write_text('{"text": "You will not believe this", "label": 1}\n')
-    unlabelled = tmp_path / "pred.jsonl"
-    unlabelled.write_text('{"text": "You will not believe this", "prob": 0.9}\n')
-    deep = tmp_path / "deep.jsonl"
-    deep.write_text("[" * 50_000 + "]" * 50_000 + "\n")
-    broken_xml = tmp_path / "truth.xml"
-    broken_xml.write_text("<articles><article id='1' hyperpartisan='true'></articles>")
-    queries = tmp_path / "queries.tsv"
-    queries.write_text("iclaim_id\ticlaim\nq1\tA claim\n")
-    qrels = tmp_path / "other.qrels"
-    qrels.write_text("q9 0 v1 1\n")
+    def file(name: str, content: str | bytes):
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+        return path
+
+    binary = file("binary.tsv", b"\x99\xff\x00 not text")
+    texts = file("gold.jsonl", '{"text": "You will not believe this", "label": 1}\n')
+    unlabelled = file("pred.jsonl", '{"text": "You will not believe this", "prob": 0.9}\n')
+    deep = file("deep.jsonl", "[" * 50_000 + "]" * 50_000 + "\n")
+    broken_xml = file("truth.xml", "<articles><article id='1' hyperpartisan='true'></articles>")
+    queries = file("queries.tsv", "iclaim_id\ticlaim\nq1\tA claim\n")
+    qrels = file("other.qrels", "q9 0 v1 1\n")
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "article1.txt").write_text("Title\n\nA short article.\n")
-    outside = tmp_path / "spans.tsv"
-    outside.write_text("1\tLoaded_Language\t5\t2\n")
-    judged = tmp_path / "judged.qrels"
-    judged.write_text("q1 0 v1 1\n")
-    run = tmp_path / "run.txt"
-    run.write_text("q1 Q0 v1 first 0.9 unspin\n")
-    not_objects = tmp_path / "lists.jsonl"
-    not_objects.write_text('["text", "label"]\n')
+    outside = file("spans.tsv", "1\tLoaded_Language\t5\t2\n")
+    judged = file("judged.qrels", "q1 0 v1 1\n")
+    run = file("run.txt", "q1 Q0 v1 first 0.9 unspin\n")
+    not_objects = file("lists.jsonl", '["text", "label"]\n')
     cases = {
         ("predict", "ptc-tc", articles, "--spans", outside, "-o", tmp_path / "out"):
             f"{outside}: line 1: span [5, 2) is not inside article 1 (24 characters)",

@@ -171,10 +171,11 @@ def require_utf8(path: Path) -> None:
     try:
         with open_binary(path) as handle:
             while chunk := handle.read(1 << 20):
+                pending = len(decoder.getstate()[0])  # a character cut by the last chunk's end
                 try:
                     decoder.decode(chunk)
-                except UnicodeDecodeError as exc:
-                    raise InputError(f"not UTF-8 text ({exc.reason} at byte {offset + exc.start:,}); "
+                except UnicodeDecodeError as exc:  # exc.start counts from the pending bytes
+                    raise InputError(f"not UTF-8 text ({exc.reason} at byte {offset - pending + exc.start:,}); "
                                      "fact-check files are read as UTF-8", str(path)) from None
                 offset += len(chunk)
             decoder.decode(b"", final=True)

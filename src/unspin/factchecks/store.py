@@ -145,7 +145,7 @@ class FactCheckStore:
         vectors = self._vectors([fc.claim for fc in new], encoder)
         rows = [fc.to_row() for fc in new]
         columns = {c: [r[c] for r in rows] for c in STORED}
-        columns["embedding"] = pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), vectors.shape[1])
+        columns["embedding"] = _embedding_column(vectors)
         self._commit(pa.table(columns), f"INSERT INTO factchecks ({', '.join(STORED)}, embedding) "
                                         f"SELECT {', '.join(STORED)}, embedding FROM incoming", encoder.identity)
         report.added += len(new)
@@ -165,10 +165,7 @@ class FactCheckStore:
                 "JOIN incoming_claims c ON f.claim = c.claim GROUP BY f.claim"))
         finally:
             self.con.unregister("incoming_claims")
-        known: dict[str, np.ndarray] = {}
-        if stored.num_rows:
-            matrix = stored.column("embedding").combine_chunks().flatten().to_numpy().reshape(stored.num_rows, -1)
-            known = dict(zip(stored.column("claim").to_pylist(), matrix.astype(np.float32)))
+        known = dict(zip(stored.column("claim").to_pylist(), _embedding_matrix(stored)))
         todo = [c for c in unique if c not in known]
         known.update(zip(todo, encoder.encode(todo).astype(np.float32)))
         return np.stack([known[c] for c in claims])
@@ -188,8 +185,7 @@ class FactCheckStore:
                 progress(min(start + batch_size, len(texts)), len(texts))
         row_of = {text: n for n, text in enumerate(texts)}
         vectors = unique[[row_of[claim] for _, claim in rows]]
-        table = pa.table({"id": [i for i, _ in rows],
-                          "embedding": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), encoder.dim)})
+        table = pa.table({"id": [i for i, _ in rows], "embedding": _embedding_column(vectors)})
         self._commit(table, "UPDATE factchecks SET embedding = incoming.embedding FROM incoming "
                             "WHERE factchecks.id = incoming.id", encoder.identity)
         return len(rows)
@@ -288,11 +284,7 @@ class FactCheckStore:
 
     def vectors(self) -> tuple[list[str], np.ndarray]:
         table = _table(self.con.execute("SELECT id, embedding FROM factchecks ORDER BY rowid"))
-        ids = table.column("id").to_pylist()
-        if not ids:
-            return ids, np.zeros((0, 384), dtype=np.float32)
-        flat = table.column("embedding").combine_chunks().flatten().to_numpy()
-        return ids, np.ascontiguousarray(flat.reshape(len(ids), -1), dtype=np.float32)
+        return table.column("id").to_pylist(), _embedding_matrix(table)
 
 
 def _duration(records: int) -> str:
@@ -309,3 +301,18 @@ def _table(result):
 
     table = result.arrow()
     return table if isinstance(table, pa.Table) else table.read_all()
+
+
+def _embedding_column(vectors: np.ndarray):
+    """Vectors [n, d] as the table's FLOAT[d] column."""
+    import pyarrow as pa
+
+    return pa.FixedSizeListArray.from_arrays(pa.array(vectors.astype(np.float32).reshape(-1)), vectors.shape[1])
+
+
+def _embedding_matrix(table) -> np.ndarray:
+    """A query result's ``embedding`` column as a float32 matrix [rows, d] ([0, 384] when empty)."""
+    if not table.num_rows:
+        return np.zeros((0, 384), dtype=np.float32)
+    flat = table.column("embedding").combine_chunks().flatten().to_numpy()
+    return np.ascontiguousarray(flat.reshape(table.num_rows, -1), dtype=np.float32)
