@@ -31,6 +31,8 @@ def test_unknown_analyzer_and_unknown_option_are_clear_errors():
     with pytest.raises(ValueError, match="cannot exclude encoder: propaganda, claims, clickbait, bias, hyperpartisan "
                                          "read from it"):
         Pipeline(exclude=["encoder"])
+    with pytest.raises(ValueError, match="cannot exclude encoder: hyperpartisan reads from it; exclude that too"):
+        resolve(exclude=["encoder", "propaganda", "claims", "clickbait", "bias"])
     assert "encoder" not in resolve(exclude=["encoder", "propaganda", "claims", "clickbait", "bias", "hyperpartisan"])
 
 

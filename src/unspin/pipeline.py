@@ -36,8 +36,11 @@ def resolve(analyzers: Sequence[str] | None = None, exclude: Sequence[str] = (),
     kept = [n for n in exclude if n in chosen]  # an excluded analyzer another one reads from
     if kept:
         readers = [n for n in chosen if set(kept) & set(get_analyzer(n).requires)]
-        raise ValueError(f"cannot exclude {', '.join(kept)}: {', '.join(readers)} read from it; "
-                         "exclude those too (or use --fast for the analyzers that need no model)")
+        verb = "reads" if len(readers) == 1 else "read"
+        what = "it" if len(kept) == 1 else "them"
+        raise ValueError(f"cannot exclude {', '.join(kept)}: {', '.join(readers)} {verb} from {what}; "
+                         f"exclude {'that' if len(readers) == 1 else 'those'} too "
+                         "(or use --fast for the analyzers that need no model)")
     return chosen
 
 
