@@ -331,6 +331,48 @@ mean cosine away from the teacher on held-out texts. It shows more wrong matches
 """
 
 
+def finetuned_card(folder) -> str:
+    """The card of a fine-tuned sentence classifier (`training.sentence_finetune`), opt-in in a model set."""
+    config = _load(folder / "config.json")
+    metrics = _load(folder / "metrics.json")
+    task = folder.name
+    selection, test, int8 = metrics.get("selection", {}), metrics.get("test", {}), metrics.get("test_int8", {})
+    crossed = selection.get("cross_fitted") or {}
+    size = (folder / "model.onnx").stat().st_size / 1e6 if (folder / "model.onnx").exists() else 0.0
+    data = {"checkworthy": "CheckThat! 2024 task 1 English train+dev (CLEF CheckThat! lab; research use), "
+                           "one debate in five held out as the selection set; dev-test for the report",
+            "bias": "BABE SG2/SG1 (AGPL-3.0) on unspin's split: train / dev (selection) / test"}.get(task, "")
+    used = ("`claims` and `unspin eval predict checkworthy` read it instead of the check-worthiness head when "
+            "`$UNSPIN_MODELS` names the set that holds it" if task == "checkworthy"
+            else "unspin does not read it: measured for docs/benchmarks.md only")
+    shift = ("calibrated on the selection set, so its probabilities run low where check-worthy sentences are "
+             "more common than there (dev-test has 34 % against 24 %)." if task == "checkworthy" else
+             "calibrated on 303 dev sentences only.")
+    crossed_line = (f" Cross-fitted (each held-out debate scored with the calibration and threshold of the "
+                    f"other {crossed.get('groups', 0) - 1}): F1 {crossed.get('f1_yes', 0):.3f}, ECE {crossed.get('ece', 0):.3f}."
+                    if crossed else "")
+    return f"""# Model card: `{task}` of this model set (fine-tuned sentence classifier, opt-in, not shipped)
+
+* **What:** all-MiniLM-L6-v2 with a linear layer on its mean-pooled token states, fine-tuned end to
+  end on sentences read alone, best of {len(metrics.get('history', []))} epochs (epoch {metrics.get('best_epoch')}), then exported as dynamic int8
+  ONNX ({size:.1f} MB) with its Platt calibration {[round(x, 4) for x in config.get('calibration', [])]} and threshold
+  {config.get('threshold')} in config.json.
+* **Used by:** {used}.
+* **Cost:** a second encoder pass over every sentence of an article, one sentence per call
+  (`benchmarks/bench_sentence_model.py`); see docs/benchmarks.md.
+* **Data:** {data}.
+* **Recipe:** `python -m training.sentence_finetune --task {task} --export` (seed 13, 2 CPU threads).
+* **Selection set ({selection.get('name')}, n={selection.get('n')}):** {metrics.get('metric')} {selection.get('f1_yes' if task == 'checkworthy' else 'macro_f1', 0):.3f} at the threshold chosen on it
+  (optimistic), ECE {selection.get('ece', 0):.3f}.{crossed_line}
+* **Test (n={test.get('n')}):** torch fp32 F1 (positive class) {test.get('f1_yes', 0):.3f}, macro-F1 {test.get('macro_f1', 0):.3f},
+  ECE {test.get('ece', 0):.3f}; int8 ONNX through unspin's loader: F1 {int8.get('f1_yes', 0):.3f}, macro-F1
+  {int8.get('macro_f1', 0):.3f}, ECE {int8.get('ece', 0):.3f}.
+
+Known failure modes: it reads each sentence alone, so a sentence whose subject is a pronoun ("It
+rose 4 %") is judged without its antecedent; English only; {shift}
+"""
+
+
 def main() -> None:
     (MODELS / "propaganda" / "MODEL_CARD.md").write_text(propaganda_card())
     (MODELS / "heads" / "MODEL_CARD.md").write_text(heads_card())

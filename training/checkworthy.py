@@ -28,6 +28,24 @@ def train_checkworthy(features: Features, out: Path = HEADS) -> dict:
     that has learnt those debates: dev F1 0.89 against 0.76 on dev-test, whose sentences come from
     elsewhere. The head is therefore fitted on train+dev, and C, the calibration and the threshold
     are chosen by 5-fold cross-validation with whole debates held out."""
+    fit_sets, fit_groups, sets, _ = fitting_data(features)
+    spec = textclf.fit_cv("checkworthy", *joined(*fit_sets), blocks=("vector", "word"), Cs=(0.1, 0.3, 1.0, 3.0),
+                          metric=f1_score, groups=fit_groups, select_thresholded=True, n_jobs=2)
+    spec["version"] = "1.1.0"  # 1.0.0 was fitted on train alone, calibrated and thresholded on dev
+    textclf.save(spec, out / "checkworthy.json.gz")
+    return {"data": "CheckThat! 2024 task 1 English: train+dev (fit; C, calibration and threshold by 5-fold "
+                    "CV with whole debates held out), dev-test (report); sentences alone and in their debate "
+                    "context (from ClaimBuster's order)",
+            "selection": spec["selection"],
+            "test": evaluate("checkworthy dev-test (alone, official)", spec, *sets["test"])}
+
+
+def fitting_data(features: Features, held_out: frozenset[str] = frozenset()):
+    """(fit_sets, fit_groups, sets, groups): the train+dev sentences alone and in their debate, with
+    their debates as groups, to fit on; 'train', 'dev', 'test' as (texts, vectors, labels) sets, where
+    'test' is the dev-test file; and the debate of each sentence of 'train' and 'dev'. ``held_out``
+    debates are left out of the fit sets (to compare recipes on debates neither has seen,
+    training/sentence_finetune.py)."""
     base = D / "checkthat2024_task1_en"
     fixes = _claimbuster_texts()
     train = [r for r in read_checkworthy(base / "CT24_checkworthy_english_train.tsv")]
@@ -46,19 +64,13 @@ def train_checkworthy(features: Features, out: Path = HEADS) -> dict:
            "dev": _debate_context(features, "groundtruth.csv", "dev")}
     fit_sets, fit_groups = [], []
     for name, rows in (("train", train), ("dev", dev)):
-        keep = [i for i, r in enumerate(rows) if r.id in ctx[name]]
         texts, vectors, y = sets[name]
-        fit_sets += [sets[name], ([texts[i] for i in keep], np.stack([ctx[name][rows[i].id] for i in keep]), y[keep])]
-        fit_groups += groups[name] + [groups[name][i] for i in keep]
-    spec = textclf.fit_cv("checkworthy", *joined(*fit_sets), blocks=("vector", "word"), Cs=(0.1, 0.3, 1.0, 3.0),
-                          metric=f1_score, groups=fit_groups, select_thresholded=True, n_jobs=2)
-    spec["version"] = "1.1.0"  # 1.0.0 was fitted on train alone, calibrated and thresholded on dev
-    textclf.save(spec, out / "checkworthy.json.gz")
-    return {"data": "CheckThat! 2024 task 1 English: train+dev (fit; C, calibration and threshold by 5-fold "
-                    "CV with whole debates held out), dev-test (report); sentences alone and in their debate "
-                    "context (from ClaimBuster's order)",
-            "selection": spec["selection"],
-            "test": evaluate("checkworthy dev-test (alone, official)", spec, *sets["test"])}
+        alone = [i for i, r in enumerate(rows) if debate[r.id] not in held_out]
+        keep = [i for i in alone if rows[i].id in ctx[name]]
+        fit_sets += [([texts[i] for i in alone], vectors[alone], y[alone]),
+                     ([texts[i] for i in keep], np.stack([ctx[name][rows[i].id] for i in keep]), y[keep])]
+        fit_groups += [groups[name][i] for i in alone] + [groups[name][i] for i in keep]
+    return fit_sets, fit_groups, sets, groups
 
 
 def _claimbuster_debates() -> dict[str, str]:

@@ -100,17 +100,23 @@ def babe_split() -> dict[str, list[str]]:
     return splits.load("babe")
 
 
+def babe_split_rows(name: str) -> list[dict]:
+    """The BABE rows of one split: SG2 (BABE) for dev and test; training also takes the SG1 expert
+    labels of sentences not in SG2."""
+    sg2, sg1 = babe_rows()
+    split = set(babe_split()[name])
+    rows = [r for r in sg2 if _norm(r["text"]) in split]
+    if name == "train":
+        seen = {_norm(r["text"]) for r in rows}
+        rows += [r for r in sg1 if _norm(r["text"]) in split and _norm(r["text"]) not in seen]
+    return rows
+
+
 def babe_sets(features: Features, names=("train", "dev", "test")) -> tuple[dict, dict[str, list[str]]]:
     """(texts, encoder vectors, labels) of each split's BABE sentences, and their outlets' leaning."""
-    sg2, sg1 = babe_rows()
-    split = {k: set(v) for k, v in babe_split().items()}
     sets, leanings = {}, {}
     for name in names:
-        # SG2 (BABE) for dev/test; training also takes SG1 expert labels of sentences not in SG2.
-        rows = [r for r in sg2 if _norm(r["text"]) in split[name]]
-        if name == "train":
-            seen = {_norm(r["text"]) for r in rows}
-            rows += [r for r in sg1 if _norm(r["text"]) in split[name] and _norm(r["text"]) not in seen]
+        rows = babe_split_rows(name)
         texts = [r["text"] for r in rows]
         sets[name] = (texts, features.sentences(f"babe-{name}", texts),
                       np.array([r["label_bias"] == "Biased" for r in rows]))

@@ -100,13 +100,35 @@ def pad(ids: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 @torch.no_grad()
-def embed(net: MeanPooled, ids: list[list[int]], size: int = 128) -> np.ndarray:
+def embed(net: torch.nn.Module, ids: list[list[int]], size: int = 128) -> np.ndarray:
+    """The network's output for each id list (batches of similar length), in input order."""
     order = np.argsort([len(x) for x in ids], kind="stable")
-    out = np.zeros((len(ids), 384), dtype=np.float32)
+    out = None
     for i in range(0, len(order), size):
         rows = order[i:i + size]
-        out[rows] = net(*pad([ids[r] for r in rows])).numpy()
+        result = net(*pad([ids[r] for r in rows])).numpy()
+        if out is None:
+            out = np.zeros((len(ids), *result.shape[1:]), dtype=result.dtype)
+        out[rows] = result
     return out
+
+
+def descend(loss: torch.Tensor, net: torch.nn.Module, optimizer, schedule) -> None:
+    """One optimizer step on ``loss``, gradients clipped to norm 1, then the schedule's step."""
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+    optimizer.step()
+    schedule.step()
+
+
+def adamw_with_warmup(net: torch.nn.Module, lr: float, total: int, warmup: int):
+    """AdamW (weight decay 0.01) with a linear warm-up over ``warmup`` steps and a linear decay to 0
+    at ``total``: (optimizer, scheduler)."""
+    optimizer = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=0.01)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+    return optimizer, schedule
 
 
 def main() -> None:
@@ -152,10 +174,7 @@ def main() -> None:
     lengths = np.array([len(ids[i]) for i in train])
     steps_per_epoch = math.ceil(len(train) / args.batch)
     total = int(steps_per_epoch * args.epochs)
-    optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=0.01)
-    warmup = max(1, total // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+    optimizer, schedule = adamw_with_warmup(net, args.lr, total, warmup=max(1, total // 20))
     held_ids = [ids[i] for i in np.flatnonzero(held)]
     step, started = 0, time.perf_counter()
     while step < total:
@@ -163,11 +182,7 @@ def main() -> None:
             rows = train[batch]
             x, mask = pad([ids[r] for r in rows])
             loss = (1 - (net(x, mask) * torch.from_numpy(target[rows])).sum(1)).mean()
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            optimizer.step()
-            schedule.step()
+            descend(loss, net, optimizer, schedule)
             step += 1
             if step % 200 == 0 or step == total:
                 print(f"step {step}/{total} loss {loss.item():.4f} ({time.perf_counter() - started:.0f} s)", flush=True)

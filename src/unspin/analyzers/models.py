@@ -42,6 +42,22 @@ def model_dir(name: str) -> Path:
     return path
 
 
+def own_classifier(task: str):
+    """The fine-tuned sentence classifier of ``task`` (e.g. 'checkworthy') in the model set of
+    ``$UNSPIN_MODELS``, or None: none is shipped (`make train-finetuned`; docs/analyzers.md)."""
+    chosen = model_set()
+    if chosen is None or not (chosen / task / "config.json").exists():
+        return None
+    return _sentence_classifier(str(chosen / task))
+
+
+@lru_cache(maxsize=2)
+def _sentence_classifier(path: str):
+    from ..inference.sentence_encoder import SentenceClassifier
+
+    return SentenceClassifier(Path(path))
+
+
 @lru_cache(maxsize=2)
 def _propaganda_model(path: str, threads: int | None):
     from ..inference.propaganda import PropagandaModel

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..analyzers.models import model_dir, shared_encoder
+from ..analyzers.models import model_dir, own_classifier, shared_encoder
 from ..document import Document
 from ..errors import InputError
 from ..inference.features import article_features, sentence_features
@@ -31,7 +31,9 @@ def _sentence_probs(name: str, texts: list[str]) -> tuple[np.ndarray, float]:
 # -- checkworthy (CheckThat! 2024 task 1) ----------------------------------------------------------
 def predict_checkworthy(data: Path, **_) -> list[str]:
     rows = read_checkworthy(data)
-    probs, threshold = _sentence_probs("checkworthy", [r.text for r in rows])
+    own = own_classifier("checkworthy")  # a fine-tuned classifier in the model set, as `claims` uses it
+    texts = [r.text for r in rows]
+    probs, threshold = (own.predict_proba(texts), own.threshold) if own else _sentence_probs("checkworthy", texts)
     return [f"{r.id}\t{p:.6f}\t{'Yes' if p >= threshold else 'No'}" for r, p in zip(rows, probs)]
 
 

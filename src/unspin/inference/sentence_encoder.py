@@ -1,4 +1,6 @@
-"""The shared sentence encoder (all-MiniLM-L6-v2, ONNX int8): texts -> L2-normalised vectors."""
+"""Sentence models run one ONNX graph over each text: the claim-matching encoder (all-MiniLM-L6-v2,
+ONNX int8: texts -> L2-normalised vectors) and, opt-in, fine-tuned sentence classifiers (texts ->
+calibrated probabilities)."""
 from __future__ import annotations
 
 import json
@@ -45,8 +47,29 @@ class SentenceEncoder:
 
         batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
         for rows, (emb,) in zip(batches, self.runner.run_all([feed(b) for b in batches])):
-            out[rows] = emb
+            out[rows] = emb.reshape(len(rows), -1)
         return out
+
+
+class SentenceClassifier:
+    """A fine-tuned sentence classifier (`training/sentence_finetune.py`): one logit per text, made a
+    probability by the Platt calibration in its config.json, with its decision threshold there too.
+
+    Not shipped: the recipe builds it into a model set (``$UNSPIN_MODELS``), and the analyzer of
+    its task reads it instead of its head on the shared encoder's vectors (docs/analyzers.md)."""
+
+    def __init__(self, model_dir: Path, threads: int | None = None):
+        self.model = SentenceEncoder(model_dir, threads)
+        self.config = self.model.config
+        self.version = self.model.version
+        self.threshold = float(self.config["threshold"])
+        self.a, self.b = (float(x) for x in self.config["calibration"])
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        # One text per call: the int8 graph quantizes each call's activations together, so a
+        # sentence's score would otherwise depend on the sentences batched with it.
+        logits = self.model.encode(texts, batch_size=1)[:, 0].astype(np.float64)
+        return 1.0 / (1.0 + np.exp(-(self.a * logits + self.b)))
 
 
 def identity(config: dict) -> str:
