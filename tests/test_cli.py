@@ -106,10 +106,15 @@ def test_non_english_article_is_bad_input_and_the_batch_goes_on(tmp_path, articl
 
 def test_analyzers_command_lists_registry():
     result = run_cli("analyzers")
-    names = [line.split()[0] for line in result.stdout.decode().splitlines()]
+    lines = result.stdout.decode().splitlines()
+    names = [line.split()[0] for line in lines[:-1] if not line.startswith(" ")]
     assert names == ["outlet", "headline", "engagement", "attribution", "encoder", "propaganda", "claims",
                      "clickbait", "bias", "hyperpartisan", "manipulation"]
     assert "rules" in result.stdout.decode() and "model" in result.stdout.decode()
+    # The options each analyzer takes with --set, under its line.
+    claims = next(i for i, line in enumerate(lines) if line.startswith("claims "))
+    assert lines[claims + 1].split() == ["options:", "threshold,", "store,", "matches,", "min_similarity,", "match_top"]
+    assert "--loaded" in lines[-1]
 
 
 def test_analyzer_options_on_the_command_line(article_file):

@@ -92,3 +92,13 @@ def test_without_a_model_set_the_head_scores_claims(monkeypatch):
     analysis = Pipeline(["claims"])(parse_text(ARTICLE))
     assert "finetuned" not in analysis.models["claims"]
     assert analysis.sentence_scores["checkworthiness"][1] > 0.5
+
+
+def test_unspin_analyzers_loaded_shows_the_versions_analyses_record(model_set):
+    done = run_cli("analyzers", "--loaded", env={**os.environ, "UNSPIN_MODELS": str(model_set)})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.decode().splitlines()
+    assert lines[0] == f"models: UNSPIN_MODELS={model_set}"
+    claims = next(line for line in lines if line.startswith("claims "))
+    assert claims.split()[1] == Pipeline(["claims"]).versions["claims"]
+    assert claims.split()[1].startswith("0.0.1-finetuned+rules.")

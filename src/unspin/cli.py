@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 internal error, 2 bad input or usage.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -142,15 +143,30 @@ def _not_english(analysis) -> str:
 
 
 @main.command("analyzers")
-def list_analyzers():
-    """List the available analyzers in pipeline order."""
-    from .pipeline import available_analyzers
+@click.option("--loaded", is_flag=True,
+              help="Load the models and show the version each analyzer records in an analysis (model set, "
+                   "int8 mode and rules included), as `models` in the JSON does.")
+def list_analyzers(loaded: bool):
+    """List the available analyzers in pipeline order, with their options (--set ANALYZER.OPTION=VALUE)."""
+    from .pipeline import Pipeline, available_analyzers
 
+    recorded = {}
+    if loaded:
+        recorded = Pipeline().versions  # a bad model set is reported as everywhere (UnspinGroup)
+        chosen = os.environ.get("UNSPIN_MODELS")
+        click.echo(f"models: {'UNSPIN_MODELS=' + chosen if chosen else 'shipped with unspin'}")
+    width = max([8, *(len(v) for v in recorded.values())])
     for name, cls in available_analyzers().items():
         kind = "model" if cls.needs_model else "rules"
         lang = "English only" if cls.english_only else "any language"
         doc = (cls.__doc__ or sys.modules[cls.__module__].__doc__ or "").strip().splitlines()[0]
-        click.echo(f"{name:<14} {cls.version:<8} {kind:<6} {lang:<13} {doc}")
+        version = recorded.get(name, cls.version)
+        click.echo(f"{name:<14} {version:<{width}} {kind:<6} {lang:<13} {doc}")
+        if cls.options:
+            click.echo(f"{'':<14} options: {', '.join(cls.options)}")
+    if not loaded:
+        click.echo("(versions of the analyzer code; `unspin analyzers --loaded` shows the versions analyses record, "
+                   "models included)")
 
 
 def make_pipeline(only, exclude, fast: bool, batch_size: int = 16, config: dict | None = None):
