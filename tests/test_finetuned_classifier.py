@@ -102,3 +102,13 @@ def test_unspin_analyzers_loaded_shows_the_versions_analyses_record(model_set):
     claims = next(line for line in lines if line.startswith("claims "))
     assert claims.split()[1] == Pipeline(["claims"]).versions["claims"]
     assert claims.split()[1].startswith("0.0.1-finetuned+rules.")
+
+
+def test_a_classifier_without_its_calibration_is_one_clear_error(model_set):
+    config = model_set / "checkworthy" / "config.json"
+    config.write_text(json.dumps({**json.loads(config.read_text()), "calibration": None}))
+    done = run_cli("analyze", "-", stdin=ARTICLE.encode(), env={**os.environ, "UNSPIN_MODELS": str(model_set)})
+    assert done.returncode == 2
+    assert done.stderr.decode().strip() == (
+        f"unspin: error: {config} needs 'threshold' (a number) and 'calibration' ([a, b]) to be a sentence "
+        "classifier; training/sentence_finetune.py --export writes them")

@@ -70,7 +70,7 @@ class ClaimsAnalyzer(Analyzer):
             if idx:
                 jobs.append((analysis, idx, [analysis.sentence_text(i) for i in idx]))
         found: list[Claim] = []
-        for (analysis, idx, _), probs in zip(jobs, self._probabilities(jobs)):
+        for (analysis, idx, _), probs in zip(jobs, sentence_probabilities(self.head, jobs)):
             scores = [0.0] * len(analysis.sentences)
             for i, p in zip(idx, probs):
                 scores[i] = float(p)
@@ -96,11 +96,6 @@ class ClaimsAnalyzer(Analyzer):
             found += ranked
         if self.matcher is not None and found:
             self._match(found)
-
-    def _probabilities(self, jobs: list) -> list:
-        if self.classifier is None:
-            return sentence_probabilities(self.head, jobs)
-        return [self.classifier.predict_proba(texts) for _, _, texts in jobs]
 
     def _match(self, claims: list[Claim]) -> None:
         # The same sentence in several articles of a batch (wire copy) is embedded and searched once.

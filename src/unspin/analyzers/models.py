@@ -81,13 +81,16 @@ def sentence_encoder(path: str | None = None, threads: int | None = None):
 def sentence_probabilities(head, jobs: list) -> list:
     """A sentence head's probabilities for the sentences of every job, (analysis, sentence indices,
     their texts), in one call split back per job: the head's vectorizers cost about 1 ms a call
-    besides the work, which one call per article paid again and again."""
+    besides the work, which one call per article paid again and again. A fine-tuned classifier
+    (:func:`own_classifier`) reads the texts alone, and runs a batch's sentences side by side."""
     import numpy as np
 
     if not jobs:
         return []
     texts = [t for _, _, job_texts in jobs for t in job_texts]
-    vectors = np.concatenate([a.sentence_vectors[idx] for a, idx, _ in jobs])
-    probs = head.predict_proba(texts, vectors)
+    if not getattr(head, "reads_vectors", True):
+        probs = head.predict_proba(texts)
+    else:
+        probs = head.predict_proba(texts, np.concatenate([a.sentence_vectors[idx] for a, idx, _ in jobs]))
     bounds = np.cumsum([0] + [len(job_texts) for _, _, job_texts in jobs])
     return [probs[a:b] for a, b in zip(bounds, bounds[1:])]

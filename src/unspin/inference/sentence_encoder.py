@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import ModelSetError
 from .onnx import SideBySide, load_tokenizer
 from .windows import CLS_ID, PAD_ID, SEP_ID
 
@@ -58,12 +59,19 @@ class SentenceClassifier:
     Not shipped: the recipe builds it into a model set (``$UNSPIN_MODELS``), and the analyzer of
     its task reads it instead of its head on the shared encoder's vectors (docs/analyzers.md)."""
 
+    reads_vectors = False  # it reads the texts alone, not the shared encoder's sentence vectors
+
     def __init__(self, model_dir: Path, threads: int | None = None):
         self.model = SentenceEncoder(model_dir, threads)
         self.config = self.model.config
         self.version = self.model.version
-        self.threshold = float(self.config["threshold"])
-        self.a, self.b = (float(x) for x in self.config["calibration"])
+        try:
+            self.threshold = float(self.config["threshold"])
+            self.a, self.b = (float(x) for x in self.config["calibration"])
+        except (KeyError, TypeError, ValueError):
+            raise ModelSetError(f"{model_dir / 'config.json'} needs 'threshold' (a number) and 'calibration' "
+                                "([a, b]) to be a sentence classifier; training/sentence_finetune.py --export "
+                                "writes them") from None
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         # One text per call: the int8 graph quantizes each call's activations together, so a
