@@ -1,12 +1,13 @@
 """What a sentence-level model of its own would cost `unspin analyze`: an ONNX model run over every
 sentence of each article, timed beside the shared encoder pass that the shipped heads read from.
 
-    python benchmarks/bench_sentence_model.py --model build/checkworthy-finetuned/model.onnx \\
+    python benchmarks/bench_sentence_model.py --model build/models-finetuned/checkworthy \\
         --corpus ../shared/data/bbc_news/bbc --words 700 --limit 60
 
-The sentences are the pipeline's own (its `prepare` step), each sentence one call, run side by
-side on the cores as unspin's encoders run (`SideBySide`), so the figure is what the model would
-add per article. In each round, every article is timed both ways, the shared encoder first, then
+The sentences are the pipeline's own (its `prepare` step). The model folder is loaded and run as
+unspin runs its sentence models (`SentenceEncoder.encode`: one sentence per call, side by side on
+the cores, tokenizing included), so the figure is what the model would add per article. In each
+round, every article is timed both ways, the shared encoder first, then
 the model; two rounds. Prints milliseconds per article (mean, p50, p90) and peak memory.
 """
 from __future__ import annotations
@@ -23,16 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_analyze import load_corpus, percentile  # noqa: E402
 
 from unspin import Pipeline  # noqa: E402
-from unspin.inference.onnx import SideBySide, load_tokenizer  # noqa: E402
-from unspin.inference.windows import CLS_ID, SEP_ID  # noqa: E402
-
-MINILM = Path(__file__).resolve().parents[1] / "src" / "unspin" / "models" / "minilm"
+from unspin.inference.sentence_encoder import SentenceEncoder  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, required=True, help="ONNX model with inputs input_ids, attention_mask")
-    parser.add_argument("--tokenizer", type=Path, default=MINILM / "tokenizer.json")
+    parser.add_argument("--model", type=Path, required=True,
+                        help="a sentence model folder (model.onnx, tokenizer.json, config.json)")
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--words", type=int, default=700)
     parser.add_argument("--limit", type=int, default=60)
@@ -41,16 +39,12 @@ def main() -> None:
 
     docs = load_corpus(args.corpus, args.words, args.limit)
     shared = Pipeline(["encoder"])
-    tokenizer = load_tokenizer(args.tokenizer)
-    model = SideBySide(args.model)
+    model = SentenceEncoder(args.model)
     list(shared.analyze(docs[:2]))  # warm-up
 
     def model_ms(sentences: list[str]) -> float:
-        encodings = tokenizer.encode_batch(sentences, add_special_tokens=False)
-        feeds = [{"input_ids": np.array([[CLS_ID, *e.ids[:126], SEP_ID]], dtype=np.int64),
-                  "attention_mask": np.ones((1, min(len(e.ids), 126) + 2), dtype=np.int64)} for e in encodings]
         started = time.perf_counter()
-        model.run_all(feeds)
+        model.encode(sentences, batch_size=1)
         return (time.perf_counter() - started) * 1000
 
     timings: dict[str, list[float]] = {"shared encoder pass (reference)": [], "the model over every sentence": []}

@@ -112,3 +112,25 @@ def test_a_classifier_without_its_calibration_is_one_clear_error(model_set):
     assert done.stderr.decode().strip() == (
         f"unspin: error: {config} needs 'threshold' (a number) and 'calibration' ([a, b]) to be a sentence "
         "classifier; training/sentence_finetune.py --export writes them")
+
+
+def test_a_classifier_folder_without_its_model_file_is_one_clear_error(model_set):
+    (model_set / "checkworthy" / "model.onnx").unlink()
+    done = run_cli("analyze", "-", stdin=ARTICLE.encode(), env={**os.environ, "UNSPIN_MODELS": str(model_set)})
+    assert done.returncode == 2
+    assert done.stderr.decode().strip() == (
+        f"unspin: error: {model_set / 'checkworthy'} has a config.json but no model.onnx: not a sentence "
+        "classifier (training/sentence_finetune.py --export writes all three)")
+
+
+def test_the_claims_version_says_saturating_int8_once_with_a_classifier_and_a_store(model_set, tmp_path, monkeypatch):
+    from tests.conftest import ROOT
+    from unspin.factchecks.service import import_files
+    from unspin.inference import onnx as runtime
+
+    store = tmp_path / "fc.duckdb"
+    import_files([ROOT / "tests" / "fixtures" / "claimreview.json"], store)
+    monkeypatch.setattr(runtime, "cpu_flags", lambda: frozenset({"avx", "avx2"}))  # AVX2 without VNNI
+    monkeypatch.setenv("UNSPIN_INT8", "fast")
+    version = Pipeline(["claims"], config={"claims": {"store": str(store)}}).versions["claims"]
+    assert version.startswith("0.0.1-finetuned+rules.") and version.count("+int8-saturating") == 1

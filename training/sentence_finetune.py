@@ -38,7 +38,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 from torch import nn
 
@@ -145,14 +144,9 @@ def head_on_held_out_debates() -> dict:
 
 # -- calibration and scores ----------------------------------------------------------------------
 def calibrate(logits: np.ndarray, y: np.ndarray, metric) -> dict:
-    """Platt scaling and the threshold that maximises ``metric`` (grid 0.05-0.95)."""
-    platt = LogisticRegression(C=1e6).fit(logits.reshape(-1, 1), y)
-    p = platt.predict_proba(logits.reshape(-1, 1))[:, 1]
-    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    scores = [metric(y, p >= t) for t in grid]
-    best = int(np.argmax(scores))
-    return {"a": float(platt.coef_[0, 0]), "b": float(platt.intercept_[0]), "threshold": float(grid[best]),
-            "selection_score": float(scores[best])}
+    """Platt scaling and the threshold that maximises ``metric``, as the heads' recipes choose them."""
+    (a, b), threshold, score = textclf.calibrate(logits, y, metric)
+    return {"a": a, "b": b, "threshold": threshold, "selection_score": score}
 
 
 def report(logits: np.ndarray, y: np.ndarray, cal: dict) -> dict:

@@ -137,7 +137,7 @@ def select(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, bloc
             for te, spec, z_te in Parallel(n_jobs=n_jobs)(delayed(one_fold)(scale, C, tr, te) for tr, te in cv):
                 z[te] = z_te
                 specs.append(spec)
-            calibration, threshold, tuned = _calibrate(z, y, metric)
+            calibration, threshold, tuned = calibrate(z, y, metric)
             score = tuned if select_thresholded else metric(y, z >= 0)
             print(f"  {name}: vector scale {scale}, C={C}: out-of-fold score {score:.4f}", flush=True)
             if best is None or score > best.score:
@@ -162,7 +162,7 @@ def fit_cv(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, bloc
     return spec
 
 
-def _calibrate(z: np.ndarray, y: np.ndarray, metric) -> tuple[list[float], float, float]:
+def calibrate(z: np.ndarray, y: np.ndarray, metric) -> tuple[list[float], float, float]:
     """Platt scaling of out-of-fold decisions, and the threshold that maximises ``metric``:
     ([a, b], threshold, metric at that threshold)."""
     calib = LogisticRegression(C=1e4, max_iter=1000).fit(z.reshape(-1, 1), y)

@@ -45,8 +45,7 @@ class ClaimsAnalyzer(Analyzer):
         # (docs/benchmarks.md). Otherwise the head reads the shared encoder's vectors.
         self.classifier = own_classifier("checkworthy")
         self.head = self.classifier or TextClassifier.load(model_dir("heads") / "checkworthy.json.gz")
-        kind = "-finetuned" if self.classifier else ""
-        self.version = f"{self.head.version}{kind}+rules.{RULES}" + (int8_tag() if self.classifier else "")
+        self.version = f"{self.head.version}{'-finetuned' if self.classifier else ''}+rules.{RULES}"
         self.threshold = self.config.get("threshold", self.head.threshold)
         self.k = self.config.get("matches", 3)
         self.min_similarity = self.config.get("min_similarity", 0.5)
@@ -55,8 +54,10 @@ class ClaimsAnalyzer(Analyzer):
         self.match_top = self.config.get("match_top")  # None: every claim
         self.store_path = _store_path(self.config.get("store"))
         self.matcher = _open_matcher(self.store_path)
-        if self.matcher is not None:  # matching runs the int8 MiniLM
-            self.version += int8_tag() + _matching_tag(self.matcher.embedding_model)
+        if self.classifier is not None or self.matcher is not None:  # int8 models run here: once in the tag
+            self.version += int8_tag()
+        if self.matcher is not None:
+            self.version += _matching_tag(self.matcher.embedding_model)
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
         jobs = []

@@ -62,6 +62,10 @@ class SentenceClassifier:
     reads_vectors = False  # it reads the texts alone, not the shared encoder's sentence vectors
 
     def __init__(self, model_dir: Path, threads: int | None = None):
+        missing = [f for f in ("model.onnx", "tokenizer.json") if not (model_dir / f).is_file()]
+        if missing:  # a user's model set: the setting is wrong, not the installation
+            raise ModelSetError(f"{model_dir} has a config.json but no {' or '.join(missing)}: not a sentence "
+                                "classifier (training/sentence_finetune.py --export writes all three)")
         self.model = SentenceEncoder(model_dir, threads)
         self.config = self.model.config
         self.version = self.model.version

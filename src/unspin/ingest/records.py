@@ -54,9 +54,10 @@ def iter_json(text: str, where: str, max_bytes: int) -> Iterator[Document | Inpu
         yield InputError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", where)
         return
     if is_json_feed(data):
-        if not json_feed_records(data):
+        records = json_feed_records(data)
+        if not records:
             yield InputError("the feed has no items", where)
-        for i, record in enumerate(json_feed_records(data), 1):
+        for i, record in enumerate(records, 1):
             if isinstance(record, InputError):
                 yield InputError(record.message, f"{where}#item{i}")
             else:
