@@ -50,6 +50,19 @@ def test_non_english_gets_a_warning_and_english_only_analyzers_are_skipped():
     assert analysis.models == {} and analysis.spans == []
 
 
+def test_a_short_text_is_called_another_language_only_when_identification_is_sure():
+    from unspin.language import detect_language
+
+    # 59 letters: under 150, so py3langid must be sure (>= 0.99), as it is here.
+    assert detect_language("Der Bürgermeister sagte am Montag, dass die Stadt neue Schulen bauen werde.")[0] == "de"
+    assert detect_language("The mayor said on Monday that the city would build new schools next year.")[0] == "en"
+    # A headline in title case leaves it unsure: taken as English, not refused.
+    assert detect_language("Senators Vow To Block The Nominee As Hearings Begin In Washington")[0] == "und"
+    assert detect_language("Die Stadt baut Schulen.") == ("und", 0.0)  # under 40 letters: not tried
+    analysis = Pipeline(RULES)(parse_text("Neue Schulen\n\nDie Stadt will im nächsten Jahr drei neue Schulen bauen."))
+    assert analysis.document.language == "de" and analysis.spans == []
+
+
 def test_a_paragraph_over_spacy_s_default_length_limit_is_split():
     # spaCy refuses texts over 1M characters by default (a limit meant for its parser and NER).
     body = "The committee approved the plan. " * 32_000  # one line, 1.06M characters
