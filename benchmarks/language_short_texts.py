@@ -63,9 +63,7 @@ def main() -> None:
         f"p ≥ {c}: English called other / other caught" for c in CONFIDENCES) + " |")
     print("|---|---|" + "---|" * len(CONFIDENCES))
     for lo, hi in BANDS:
-        def band(rows):
-            return [r for r in rows if r[0] >= lo and (hi is None or r[0] < hi)]
-        e, o = band(english), band(other)
+        e, o = ([r for r in rows if r[0] >= lo and (hi is None or r[0] < hi)] for rows in (english, other))
         cells = []
         for c in CONFIDENCES:
             wrong = sum(1 for _, lang, p in e if lang != "en" and p >= c)
