@@ -136,6 +136,8 @@ def test_a_tagged_run_is_widened_to_the_whole_hyphenated_word(tagged):
 
 
 def test_document_scores_order_articles_sensibly(analyses):
+    from unspin.analyzers.signals import evidence_note
+
     assert analyses["partisan"].scores["hyperpartisan"] > 0.5 > analyses["neutral"].scores["hyperpartisan"]
     assert analyses["partisan"].scores["manipulation"] > analyses["neutral"].scores["manipulation"]
     for a in analyses.values():
@@ -144,6 +146,10 @@ def test_document_scores_order_articles_sensibly(analyses):
     assert analyses["partisan"].evidence["manipulation"] != ["no manipulation signals found"]
     evidence = [s for s in analyses["partisan"].spans_in("bias") if s.label == "hyperpartisan evidence"]
     assert evidence, "a hyperpartisan verdict comes with the sentences behind it"
+    assert analyses["partisan"].evidence["hyperpartisan"] == [evidence_note(len(evidence))]
+    assert evidence_note(1) == "the sentence that pushes it up most is marked in the bias layer"
+    assert evidence_note(0).startswith("no sentence stands out")
+    assert evidence_note(3) == "the 3 sentences that push it up most are marked in the bias layer"
 
 
 def test_flags_inside_a_quotation_say_whose_words_they_are(analyses):

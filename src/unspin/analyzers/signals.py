@@ -161,8 +161,7 @@ class HyperpartisanAnalyzer(Analyzer):
                 analysis.evidence["hyperpartisan"] = ["below the decision threshold: no evidence sentences marked"]
                 continue
             top = self._evidence(analysis)
-            analysis.evidence["hyperpartisan"] = [
-                f"the {len(top)} sentence{'s' if len(top) != 1 else ''} that push it up most are marked in the bias layer"]
+            analysis.evidence["hyperpartisan"] = [evidence_note(len(top))]
             for i, _weight in top:
                 s = analysis.sentences[i]
                 analysis.add_span(s.start, s.end, "bias", "hyperpartisan evidence", float(p),
@@ -181,3 +180,10 @@ class HyperpartisanAnalyzer(Analyzer):
         return [(int(i), float(contributions[i])) for i in order[:k]]
 
 
+def evidence_note(count: int) -> str:
+    """The hyperpartisan score's evidence line, for the ``count`` sentences marked."""
+    if count == 0:  # every sentence's share is negative or the sentences are fragments
+        return "no sentence stands out as evidence: the score comes from the article's wording as a whole"
+    if count == 1:
+        return "the sentence that pushes it up most is marked in the bias layer"
+    return f"the {count} sentences that push it up most are marked in the bias layer"
