@@ -104,6 +104,16 @@ def test_non_english_article_is_bad_input_and_the_batch_goes_on(tmp_path, articl
     assert err[-2] == "unspin: 1 of 2 inputs failed:"
 
 
+def test_a_text_of_web_addresses_alone_is_bad_input_that_says_so(tmp_path):
+    links = tmp_path / "links.txt"
+    links.write_text("Links\n\nhttps://www.example.org/share/947e9cfc-05c6-4bc4-a4f8-00ee07b8ee52 "
+                     "https://www.example.org/share/947e9cfc-05c6-4bc4-a4f8-00ee07b8ee53\n", encoding="utf-8")
+    result = run_cli("analyze", str(links), "--fast")
+    assert result.returncode == 2 and result.stdout == b""
+    assert result.stderr.decode().startswith(f"unspin: error: {links}: no natural language at all (markup, code or "
+                                             "web addresses), not English")
+
+
 def test_analyzers_command_lists_registry():
     result = run_cli("analyzers")
     lines = result.stdout.decode().splitlines()

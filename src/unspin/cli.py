@@ -137,8 +137,9 @@ def analyze(paths, fmt, output, title, only, exclude, fast, max_bytes, batch_siz
 
 
 def _not_english(analysis) -> str:
-    lang = analysis.document.language
-    return (f"language looks like '{lang}', not English: unspin's models read English only "
+    from .language import looks_like
+
+    return (f"{looks_like(analysis.document.language)}, not English: unspin's models read English only "
             "(a scan records such articles with their language)")
 
 

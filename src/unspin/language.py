@@ -34,3 +34,10 @@ def detect_language(text: str) -> tuple[str, float]:
     lang, prob = _identifier().classify(sample)
     needed = CONFIDENT if letters >= SHORT_LETTERS else CONFIDENT_SHORT
     return (lang, float(prob)) if prob >= needed else ("und", float(prob))
+
+
+def looks_like(lang: str) -> str:
+    """How an error or warning names what identification found: py3langid's "zxx" is no language."""
+    if lang == "zxx":
+        return "no natural language at all (markup, code or web addresses)"
+    return f"language looks like '{lang}'"

@@ -12,7 +12,7 @@ from . import analyzers as _analyzers  # registers the built-in analyzers
 from .analysis import Analysis
 from .analyzers.base import Analyzer, get_analyzer, registered
 from .document import Document
-from .language import ENGLISH, detect_language
+from .language import ENGLISH, detect_language, looks_like
 from .segment import split_many
 
 _ = _analyzers
@@ -126,8 +126,7 @@ def _detect_language(analysis: Analysis) -> None:
     doc.language = lang
     if lang not in ENGLISH:
         analysis.warnings.append(
-            f"language looks like '{lang}' (p={prob:.2f}), not English: the English-only analyzers "
-            "were skipped")
+            f"{looks_like(lang)} (p={prob:.2f}), not English: the English-only analyzers were skipped")
 
 
 def _share_time(analyses: Sequence[Analysis], name: str, seconds: float) -> None:
