@@ -129,3 +129,22 @@ def test_malformed_benchmark_files_give_one_line_and_exit_2(tmp_path):
             continue
         assert result.returncode == 2, (args, err)
         assert err.startswith(f"unspin: error: {message}") and err.count("\n") == 1, (args, err)
+
+
+def test_bootstrap_draws_count_an_article_drawn_twice_twice():
+    # benchmarks/confidence.py resamples whole articles; a repeated article must not merge with itself.
+    import numpy as np
+
+    from benchmarks.confidence import _renamed
+
+    gold = {"1": [A("propaganda", 0, 10)], "2": [A("propaganda", 0, 10, article="2")]}
+    pred = {"1": [A("propaganda", 0, 10)], "2": [A("propaganda", 20, 30, article="2")]}  # right once, wrong once
+    ids = ["1", "2"]
+
+    def f1(draw):
+        names = {f"{ids[i]}#{n}" for n, i in enumerate(draw)}
+        return span_scores(_renamed(pred, draw, ids), _renamed(gold, draw, ids), names, by_technique=False)["f1"]
+
+    assert f1(np.array([0, 1])) == pytest.approx(0.5)
+    assert f1(np.array([0, 0, 1])) == pytest.approx(2 / 3)  # article 1 counts twice: 2 of 3 spans right
+    assert f1(np.array([1, 1])) == 0.0
