@@ -46,7 +46,7 @@ def out_of_fold(texts, vectors, y, settings, weights=None, lexicon=None) -> np.n
                            blocks=settings["blocks"], C=settings["C"], vector_scale=settings["vector_scale"],
                            sample_weight=None if weights is None else weights[tr], lexicon=lexicon)
         z[te] = textclf._raw_decision(spec, [texts[i] for i in te], vectors[te])
-    (a, b), _, _ = textclf._calibrate(z, y, accuracy_score)
+    (a, b), _, _ = textclf.calibrate(z, y, accuracy_score)
     return 1.0 / (1.0 + np.exp(-(a * z + b))) >= settings["threshold"]
 
 

@@ -86,6 +86,23 @@ def test_a_span_never_begins_or_ends_on_a_separator_or_a_stray_quotation_mark(ma
     assert text[start:end] == shown
 
 
+@pytest.mark.parametrize("marked, shown", [
+    # ⟦ ⟧ mark the run the tagger found; brackets and single curly quotes close as quotations do.
+    ("grab [⟦women] by the pussy⟧, he said", "[women] by the pussy"),
+    ("The Donkey ⟦(“The Raven” parody⟧) again", "(“The Raven” parody)"),
+    ("a rant against ⟦‘evil⟧’ forces", "‘evil’"),
+    ("called ‘⟦SOB,’⟧ by him", "‘SOB,’"),
+    ("⟦Franken’s crimes⟧ are", "Franken’s crimes"),  # an apostrophe opens nothing
+    ("the ⟦‘Franken’s crimes⟧’ line", "‘Franken’s crimes’"),
+])
+def test_a_span_takes_in_the_bracket_or_quotation_mark_it_leaves_open_when_that_touches_it(marked, shown):
+    from unspin.inference.propaganda import _trim
+
+    text = marked.replace("⟦", "").replace("⟧", "")
+    start, end, _ = _trim(text, marked.index("⟦"), marked.index("⟧") - 1, 0.5)
+    assert text[start:end] == shown
+
+
 def test_a_phrase_said_once_is_never_repetition_and_found_spans_are_never_repetition(monkeypatch):
     text = ("Build the wall\n\nWe must build the wall. The senator said: build the wall now.\n"
             "Crime is out of control, and so is the border.\nBuild   the wall!")

@@ -61,3 +61,18 @@ def test_lexicon_features_of_training_texts_never_count_the_text_itself():
     spec = textclf.fit("t", texts, None, np.array([True] * 20 + [False] * 10), None, None, None,
                        blocks=("lexicon",), lexicon=lexicon)
     assert spec["blocks"] == [{"type": "lexicon", "scale": 1.0, "words": lexicon(texts)}]
+
+
+def test_the_fairness_script_refits_a_shipped_head_s_settings_out_of_fold():
+    # benchmarks/fairness_cv.py feeds the model cards; it once called a function the recipes had
+    # renamed, and failed for a whole stop without a test noticing.
+    from benchmarks.fairness_cv import out_of_fold, shipped_settings
+
+    settings = shipped_settings("hyperpartisan")
+    rng = np.random.default_rng(2)
+    y = rng.random(120) < 0.5
+    vectors = rng.normal(size=(120, 384)) + y[:, None] * 0.5  # the signal is in the vectors
+    texts = [" ".join(rng.choice(["alpha", "beta", "gamma", "delta"], 5)) for _ in range(120)]
+    pred = out_of_fold(texts, vectors, y, settings)
+    assert pred.shape == y.shape and pred.dtype == bool
+    assert (pred == y).mean() > 0.8

@@ -32,7 +32,7 @@ from .ptc_data import LABELS, MAX_TOKENS, Article, evaluate, load_articles, ptc_
 OUT = splits.ROOT / "src" / "unspin" / "models" / "propaganda"
 # The version analyses record: it changes with the weights and with the decoding that turns the
 # model's outputs into spans (inference/propaganda.py), so a store can tell the results apart.
-VERSION = "1.0.5"
+VERSION = "1.0.6"
 TUNING_NOTE = ("1.0.1: decoding thresholds, temperature and calibration tuned on dev with the windows "
                "`unspin analyze` uses (headline in a window of its own); 1.0.2: spans are widened to whole "
                "hyphenated words at both ends (a run starting at '-style' of 'Washington-style' covers the word), "
@@ -43,7 +43,10 @@ TUNING_NOTE = ("1.0.1: decoding thresholds, temperature and calibration tuned on
                "a colon, a stray quotation mark or bracket, or function words (\"shirking its\"); decoding re-tuned "
                "on dev; 1.0.5: a quotation left open inside a span takes in the mark that closes it when that "
                "mark touches the span ('\"white supremacists' shows as '\"white supremacists\"'), decoding "
-               "re-tuned on dev")
+               "re-tuned on dev; 1.0.6: so do brackets and single curly quotation marks ('women] by the "
+               "pussy' shows as '[women] by the pussy', 'a ‘rapist' as 'a ‘rapist’'); 1.0.5's thresholds and "
+               "calibration kept (re-tuned on a VNNI CPU they move with its exact int8 kernels, not with this "
+               "change: docs/training.md)")
 WORK = splits.ROOT / "build" / "propaganda"
 
 

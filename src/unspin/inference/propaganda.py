@@ -333,15 +333,31 @@ def _trim(text: str, start: int, end: int, p: float) -> tuple[int, int, float]:
         end = word.start()
 
 
+# Marks that open and close: a span that leaves one open (or closed) inside it takes in its partner
+# when that touches the span. A closing ’ followed by a letter is an apostrophe ("Franken’s"), and
+# straight single quotes are left alone: too often apostrophes ("the Joneses' car").
+_PAIRS = (("“", "”"), ("‘", "’"), ("(", ")"), ("[", "]"))
+_APOSTROPHE = re.compile(r"’(?=\w)")
+
+
 def _close_quotes(text: str, start: int, end: int) -> tuple[int, int]:
-    """Take in the quotation mark that closes (or opens) one left open inside the span, when it
-    touches the span: '"white supremacists' of '"white supremacists"' shows as the whole quotation."""
-    opened = text.count("“", start, end) - text.count("”", start, end)
+    """Take in the quotation mark or bracket that closes (or opens) one left open inside the span,
+    when it touches the span: '"white supremacists' of '"white supremacists"' shows as the whole
+    quotation, 'women] by the pussy' of '[women] by the pussy' with its opening bracket."""
     straight = text.count('"', start, end) % 2
-    if (opened > 0 or straight) and end < len(text) and text[end] in ("”" if opened > 0 else '"'):
+    if straight and end < len(text) and text[end] == '"':
         end += 1
-    elif (opened < 0 or straight) and start > 0 and text[start - 1] in ("“" if opened < 0 else '"'):
+    elif straight and start > 0 and text[start - 1] == '"':
         start -= 1
+    for opening, closing in _PAIRS:
+        closes = text.count(closing, start, end)
+        if closing == "’":
+            closes -= len(_APOSTROPHE.findall(text, start, end))
+        opened = text.count(opening, start, end) - closes
+        if opened > 0 and end < len(text) and text[end] == closing:
+            end += 1
+        elif opened < 0 and start > 0 and text[start - 1] == opening:
+            start -= 1
     return start, end
 
 
