@@ -25,6 +25,11 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def load_identifier() -> None:
+    """Load the identifier's model now (0.6 s) rather than on the first text."""
+    _identifier()
+
+
 def detect_language(text: str) -> tuple[str, float]:
     """Return (ISO 639-1 code or "und", probability) from the start of the text."""
     sample = text[:500]  # identification cost grows with length; 500 characters are plenty for prose

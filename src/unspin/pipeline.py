@@ -12,8 +12,8 @@ from . import analyzers as _analyzers  # registers the built-in analyzers
 from .analysis import Analysis
 from .analyzers.base import Analyzer, get_analyzer, registered
 from .document import Document
-from .language import ENGLISH, detect_language, looks_like
-from .segment import split_many
+from .language import ENGLISH, detect_language, load_identifier, looks_like
+from .segment import load_sentencizer, split_many
 
 _ = _analyzers
 
@@ -70,6 +70,10 @@ class Pipeline:
             raise ValueError("batch_size must be at least 1")
         self.batch_size = batch_size
         self.analyzers: list[Analyzer] = [get_analyzer(n)(**config.get(n, {})) for n in names]
+        # What every document's preparation needs, loaded now as the models are, so that the first
+        # document (a server's first request) is not a second slower than the rest.
+        load_identifier()
+        load_sentencizer()
 
     @property
     def names(self) -> list[str]:

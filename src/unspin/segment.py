@@ -37,6 +37,11 @@ def _nlp():
     return _NLP[0]
 
 
+def load_sentencizer() -> None:
+    """Build the spaCy tokenizer and sentencizer now (0.5 s) rather than on the first text."""
+    _nlp()
+
+
 def split_sentences(doc: Document) -> list[Sentence]:
     return split_many([doc])[0]
 

@@ -44,6 +44,10 @@ class OutletAnalyzer(Analyzer):
     order = 5
     english_only = False
 
+    def __init__(self, **config) -> None:
+        super().__init__(**config)
+        _table()  # read the table now, with the models, not on the first document
+
     def analyze(self, batch: Sequence[Analysis]) -> None:
         for analysis in batch:
             analysis.document.outlet_rating = lookup(analysis.document.url, analysis.document.outlet)
