@@ -48,13 +48,19 @@ train-propaganda: train-venv
 train-encoder: train-venv
 	$(TBIN)/python -m training.sentence_encoder
 
-train-heads: train-venv
+# The check-worthiness head learns from the opt-in fine-tuned classifier's probabilities on news
+# sentences (docs/training.md), so the heads need it built first.
+TEACHER := build/models-finetuned/checkworthy/model.onnx
+$(TEACHER): | train-venv
+	$(TBIN)/python -m training.sentence_finetune --task checkworthy --export --out $(dir $(TEACHER))
+
+train-heads: train-venv $(TEACHER)
 	$(TBIN)/python -m training.heads
 
 train-matcher: train-venv
 	$(TBIN)/python -m training.matcher
 
-# The order matters: the heads read the propaganda encoder's vectors.
+# The order matters: the heads read the propaganda encoder's vectors (and the fine-tuned classifier).
 train: train-propaganda train-encoder train-heads train-matcher
 
 # The fast model set (docs/training.md): the propaganda encoder distilled to 3 of its 6 layers, and
@@ -63,7 +69,7 @@ train: train-propaganda train-encoder train-heads train-matcher
 # UNSPIN_MODELS=build/models-fast. It needs the shipped teacher's torch weights, which the propaganda
 # recipe reproduces (into build/, leaving the shipped model untouched) when they are missing.
 FAST := build/models-fast
-train-fast: train-venv
+train-fast: train-venv $(TEACHER)
 	test -f build/propaganda/best.pt || $(TBIN)/python -m training.propaganda --out build/propaganda/teacher
 	$(TBIN)/python -m training.propaganda_student --teacher build/propaganda/best.pt --layers 0,2,4 --out $(FAST)/propaganda
 	$(TBIN)/python -m training.heads --encoder $(FAST)/propaganda --out $(FAST)/heads

@@ -3,6 +3,7 @@ holds out whole groups must not be fooled by what a group shares."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from training import textclf
 
@@ -76,3 +77,24 @@ def test_the_fairness_script_refits_a_shipped_head_s_settings_out_of_fold():
     pred = out_of_fold(texts, vectors, y, settings)
     assert pred.shape == y.shape and pred.dtype == bool
     assert (pred == y).mean() > 0.8
+
+
+def test_extra_rows_teach_but_are_never_scored():
+    # The check-worthiness head also learns from a teacher's soft labels on news sentences
+    # (training/checkworthy.py); those rows are fitted in every fold but never scored.
+    rng = np.random.default_rng(3)
+    y = rng.random(120) < 0.5
+    vectors = np.c_[rng.normal(size=120), rng.normal(size=120) + y * 1.0]  # the labels follow dimension 1
+    texts = ["same words here"] * 120
+    extra_vectors = np.c_[np.linspace(-3, 3, 400), rng.normal(size=400)]
+    teacher_p = 1 / (1 + np.exp(-3 * extra_vectors[:, 0]))  # the teacher follows dimension 0
+
+    def fitted(extra):
+        return textclf.fit_cv("t", texts, vectors, y, blocks=("vector",), Cs=(1.0,), extra=extra)
+
+    plain = fitted(None)
+    silent = fitted(textclf.Extra(["same words here"] * 400, extra_vectors, teacher_p, 0.0))
+    taught = fitted(textclf.Extra(["same words here"] * 400, extra_vectors, teacher_p, 1.0))
+    assert silent["coef"] == pytest.approx(plain["coef"], abs=1e-4)  # weight 0: nothing learnt from them
+    assert silent["cv_score"] == plain["cv_score"]  # and scored on the labelled rows alone
+    assert taught["coef"][0] > plain["coef"][0] + 0.5  # weight 1: the teacher's direction is learnt

@@ -126,13 +126,15 @@ TASKS: dict[str, tuple[Callable[[], Sets], Callable, str, str]] = {
 def head_on_held_out_debates() -> dict:
     """The shipped head's recipe (training/checkworthy.py) fitted without the held-out debates, and
     scored on them (sentences alone) and on dev-test: the comparison on debates neither model saw."""
-    from .checkworthy import fitting_data
+    from .checkworthy import fitting_data, news_soft_labels
     from .head_features import Features, evaluate, joined
 
     held = held_out_debates()
-    fit_sets, fit_groups, sets, groups = fitting_data(Features(), held)
+    features = Features()
+    fit_sets, fit_groups, sets, groups = fitting_data(features, held)
     spec = textclf.fit_cv("checkworthy", *joined(*fit_sets), blocks=("vector", "word"), Cs=(0.1, 0.3, 1.0, 3.0),
-                          metric=f1_score, groups=fit_groups, select_thresholded=True, n_jobs=2)
+                          metric=f1_score, groups=fit_groups, select_thresholded=True, n_jobs=2,
+                          extra=news_soft_labels(features))
     rows = [(name, i) for name in ("train", "dev") for i, g in enumerate(groups[name]) if g in held]
     texts = [sets[name][0][i] for name, i in rows]
     vectors = np.stack([sets[name][1][i] for name, i in rows])

@@ -103,11 +103,36 @@ class Selection:
     fold_specs: list[dict]
 
 
+@dataclass
+class Extra:
+    """Training rows beside the labelled ones, never scored: texts with soft labels from a teacher,
+    each given twice, as positive with weight w * p and as negative with weight w * (1 - p)."""
+    texts: list[str]
+    vectors: np.ndarray
+    p: np.ndarray
+    weight: float
+
+    def rows(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        n = len(self.texts)
+        return (self.texts + self.texts, np.concatenate([self.vectors, self.vectors]),
+                np.r_[np.ones(n, bool), np.zeros(n, bool)], self.weight * np.r_[self.p, 1 - self.p])
+
+
+def _with_extra(texts, vectors, y, sample_weight, extra: Extra | None):
+    """The rows to fit on: the labelled ones (weight 1 unless given) and the extra ones after them."""
+    if extra is None:
+        return texts, vectors, y, sample_weight
+    e_texts, e_vectors, e_y, e_w = extra.rows()
+    w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    return list(texts) + e_texts, np.concatenate([vectors, e_vectors]), np.r_[y, e_y], np.r_[w, e_w]
+
+
 def select(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, blocks=("vector", "word"),
            Cs=(0.03, 0.1, 0.3, 1.0), vector_scale: float = 3.0, metric=None, folds: int = 5, seed: int = 0,
            sample_weight: np.ndarray | None = None, groups: list[str] | None = None,
            select_thresholded: bool = False, n_jobs: int = 1,
-           vector_scales: tuple[float, ...] | None = None, lexicon: Lexicon | None = None) -> Selection:
+           vector_scales: tuple[float, ...] | None = None, lexicon: Lexicon | None = None,
+           extra: Extra | None = None) -> Selection:
     """Choose C (and, given ``vector_scales``, the weight of the vector block against the n-grams)
     by k-fold cross-validation; calibrate (Platt) and pick the threshold on the out-of-fold decisions.
 
@@ -125,9 +150,10 @@ def select(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, bloc
         cv = list(GroupKFold(folds).split(texts, y, groups))
 
     def one_fold(scale, C, tr, te):
-        spec = fit(name, [texts[i] for i in tr], vectors[tr], y[tr], None, None, None, blocks=blocks, C=C,
-                   vector_scale=scale, sample_weight=None if sample_weight is None else sample_weight[tr],
-                   lexicon=lexicon)
+        rows = _with_extra([texts[i] for i in tr], vectors[tr], y[tr],
+                           None if sample_weight is None else sample_weight[tr], extra)
+        spec = fit(name, rows[0], rows[1], rows[2], None, None, None, blocks=blocks, C=C, vector_scale=scale,
+                   sample_weight=rows[3], lexicon=lexicon)
         return te, spec, _raw_decision(spec, [texts[i] for i in te], vectors[te])
 
     best = None
@@ -152,8 +178,9 @@ def fit_cv(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, bloc
     settings, calibration and threshold by cross-validation, then fit on all the data given."""
     chosen = select(name, texts, vectors, y, blocks=blocks, sample_weight=sample_weight, groups=groups,
                     vector_scales=vector_scales, folds=folds, **options)
-    spec = fit(name, texts, vectors, y, None, None, None, blocks=blocks, C=chosen.C,
-               vector_scale=chosen.vector_scale, sample_weight=sample_weight, lexicon=options.get("lexicon"))
+    rows = _with_extra(texts, vectors, y, sample_weight, options.get("extra"))
+    spec = fit(name, rows[0], rows[1], rows[2], None, None, None, blocks=blocks, C=chosen.C,
+               vector_scale=chosen.vector_scale, sample_weight=rows[3], lexicon=options.get("lexicon"))
     how = "grouped" if groups is not None else "stratified"
     setting = f"C={chosen.C}" if not vector_scales else f"C={chosen.C}, vector scale {chosen.vector_scale}"
     spec.update({"calibration": chosen.calibration, "threshold": chosen.threshold, "C": chosen.C,
