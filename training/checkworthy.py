@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -100,6 +101,7 @@ def news_sentences() -> list[list[str]]:
 
 
 def news_soft_labels(features: Features, teacher: Path = TEACHER, weight: float = NEWS_WEIGHT) -> textclf.Extra:
+    """The news sentences in context, with the teacher's probabilities (cached by the teacher's bytes)."""
     if not (teacher / "model.onnx").exists():
         raise SystemExit(f"{teacher} is missing: the check-worthiness head learns from the fine-tuned "
                          "classifier; build it first with `make train-finetuned`")
@@ -108,8 +110,6 @@ def news_soft_labels(features: Features, teacher: Path = TEACHER, weight: float 
     articles = news_sentences()
     texts = [s for a in articles for s in a]
     vectors = np.concatenate(features.in_context(f"bbc-odd-ctx-{len(articles)}", articles))
-    import hashlib
-
     tag = hashlib.sha256((teacher / "model.onnx").read_bytes()).hexdigest()[:12]
     cache = splits.ROOT / "build" / "features" / f"bbc-odd-teacher-{tag}-{len(texts)}.npy"
     if cache.exists():
