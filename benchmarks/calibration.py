@@ -97,33 +97,46 @@ def propaganda() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array(y), np.array(p), np.array(ids)
 
 
-def from_predictions() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def paired_predictions(files: dict[str, Path]) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """task -> (gold label, predicted probability, predicted label) from the `unspin eval` prediction
+    files of the clickbait, bias, check-worthiness and hyperpartisan tasks, item by item."""
     out = {}
-    results = json.loads((OUT / "results.json").read_text())
-    # The prediction files of the last `eval_all.py` run (never an older file left in build/eval).
-    files = {name: OUT / r["predictions"] for name, r in results.items() if r.get("predictions")}
-    if "clickbait" in results and "clickbait" in files:
-        gold = [json.loads(l) for l in (SPLITS / "clickbait-test" / "headlines.jsonl").read_text().splitlines()]
-        pred = [json.loads(l) for l in files["clickbait"].read_text().splitlines()]
-        out["clickbait"] = (np.array([g["label"] for g in gold], float), np.array([x["prob"] for x in pred]))
-    if "bias" in results and "bias" in files:
-        gold = [json.loads(l) for l in (SPLITS / "bias-test" / "babe.jsonl").read_text().splitlines()]
-        pred = [json.loads(l) for l in files["bias"].read_text().splitlines()]
-        out["bias"] = (np.array([g["label_bias"] == "Biased" for g in gold], float), np.array([x["prob"] for x in pred]))
+    if "clickbait" in files:
+        gold = [json.loads(line) for line in (SPLITS / "clickbait-test" / "headlines.jsonl").read_text().splitlines()]
+        pred = [json.loads(line) for line in files["clickbait"].read_text().splitlines()]
+        out["clickbait"] = (np.array([g["label"] == 1 for g in gold]), np.array([x["prob"] for x in pred]),
+                            np.array([x["label"] == 1 for x in pred]))
+    if "bias" in files:
+        gold = [json.loads(line) for line in (SPLITS / "bias-test" / "babe.jsonl").read_text().splitlines()]
+        pred = [json.loads(line) for line in files["bias"].read_text().splitlines()]
+        out["bias"] = (np.array([g["label_bias"] == "Biased" for g in gold]), np.array([x["prob"] for x in pred]),
+                       np.array([x["label"] == "Biased" for x in pred]))
     if "checkworthy" in files:
         from unspin.evaluation.readers import read_checkworthy
 
         dev_test = SHARED / "checkthat2024_task1_en" / "CT24_checkworthy_english_dev-test.tsv"
         gold = {r.id: r.label == "Yes" for r in read_checkworthy(dev_test)}
-        rows = [l.split("\t") for l in files["checkworthy"].read_text().splitlines()]
-        out["checkworthy"] = (np.array([gold[r[0]] for r in rows], float), np.array([float(r[1]) for r in rows]))
+        rows = [line.split("\t") for line in files["checkworthy"].read_text().splitlines()]
+        out["checkworthy"] = (np.array([gold[r[0]] for r in rows]), np.array([float(r[1]) for r in rows]),
+                              np.array([r[2] == "Yes" for r in rows]))
     if "hyperpartisan" in files:
         from unspin.evaluation.readers import read_semeval_truth
 
         truth = read_semeval_truth(SPLITS / "hyperpartisan-test" / "ground-truth-test.xml")
-        rows = [l.split() for l in files["hyperpartisan"].read_text().splitlines()]
-        out["hyperpartisan"] = (np.array([truth[r[0]] for r in rows], float), np.array([float(r[2]) for r in rows]))
+        rows = [line.split() for line in files["hyperpartisan"].read_text().splitlines()]
+        out["hyperpartisan"] = (np.array([truth[r[0]] for r in rows]), np.array([float(r[2]) for r in rows]),
+                                np.array([r[1] == "true" for r in rows]))
     return out
+
+
+def prediction_files() -> dict[str, Path]:
+    """The prediction files of the last `eval_all.py` run (never an older file left in build/eval)."""
+    results = json.loads((OUT / "results.json").read_text())
+    return {name: OUT / r["predictions"] for name, r in results.items() if r.get("predictions")}
+
+
+def from_predictions() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    return {name: (y.astype(float), p) for name, (y, p, _) in paired_predictions(prediction_files()).items()}
 
 
 def svg(name: str, rows: list[dict], size: int = 220) -> str:

@@ -24,11 +24,11 @@ from sklearn.metrics import accuracy_score, f1_score
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.calibration import paired_predictions  # noqa: E402
 from benchmarks.eval_all import OUT, SPLITS, tasks  # noqa: E402
 from unspin.evaluation.match_tasks import metrics as match_metrics  # noqa: E402
 from unspin.evaluation.match_tasks import read_qrels  # noqa: E402
 from unspin.evaluation.ptc import Annotation, read_labels, span_scores, tc_score  # noqa: E402
-from unspin.evaluation.readers import read_checkworthy, read_semeval_truth  # noqa: E402
 
 # The figure the issues set for each task, to say whether an interval lies above, below or across it.
 TARGETS = {"ptc-si": 0.45, "ptc-tc": 0.60, "checkworthy": 0.80, "clickbait": 0.98, "bias": 0.80,
@@ -74,28 +74,9 @@ def ptc_scorer(task: str, pred_file: Path) -> tuple[Scorer, int]:
 
 def labelled_scorer(task: str, pred_file: Path) -> tuple[Scorer, int]:
     """Sentence, headline and article tasks: gold and predicted labels paired item by item."""
-    lines = pred_file.read_text(encoding="utf-8").splitlines()
-    if task == "checkworthy":
-        data = next(t["data"] for t in tasks() if t["task"] == task)
-        gold = {r.id: r.label == "Yes" for r in read_checkworthy(Path(data))}
-        rows = [line.split("\t") for line in lines]
-        y, pred = np.array([gold[r[0]] for r in rows]), np.array([r[2] == "Yes" for r in rows])
-        metric = f1_score
-    elif task == "hyperpartisan":
-        truth = read_semeval_truth(SPLITS / "hyperpartisan-test" / "ground-truth-test.xml")
-        rows = [line.split() for line in lines]
-        y, pred = np.array([truth[r[0]] for r in rows]), np.array([r[1] == "true" for r in rows])
-        metric = accuracy_score
-    else:
-        gold_file = SPLITS / ("clickbait-test/headlines.jsonl" if task == "clickbait" else "bias-test/babe.jsonl")
-        gold = [json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines()]
-        got = [json.loads(line)["label"] for line in lines]
-        if task == "clickbait":
-            y, pred, metric = np.array([g["label"] == 1 for g in gold]), np.array([x == 1 for x in got]), accuracy_score
-        else:
-            y = np.array([g["label_bias"] == "Biased" for g in gold])
-            pred = np.array([x == "Biased" for x in got])
-            metric = lambda a, b: f1_score(a, b, average="macro")  # noqa: E731
+    y, _, pred = paired_predictions({task: pred_file})[task]
+    metric = {"checkworthy": f1_score, "hyperpartisan": accuracy_score, "clickbait": accuracy_score,
+              "bias": lambda a, b: f1_score(a, b, average="macro")}[task]
     return (lambda draw: float(metric(y[draw], pred[draw]))), len(y)
 
 
