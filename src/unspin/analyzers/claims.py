@@ -41,7 +41,7 @@ class ClaimsAnalyzer(Analyzer):
         from ..inference.text_classifier import TextClassifier
 
         # A fine-tuned check-worthiness classifier in the model set replaces the head: F1 0.859
-        # against 0.802 on CheckThat! 2024 dev-test, for a second encoder pass over every sentence
+        # against 0.829 on CheckThat! 2024 dev-test, for a second encoder pass over every sentence
         # (docs/benchmarks.md). Otherwise the head reads the shared encoder's vectors.
         self.classifier = own_classifier("checkworthy")
         self.head = self.classifier or TextClassifier.load(model_dir("heads") / "checkworthy.json.gz")
