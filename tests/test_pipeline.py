@@ -3,7 +3,7 @@ import pytest
 import unspin
 from tests.conftest import ARTICLE, RULES
 from unspin import Pipeline
-from unspin.analyzers import Analyzer, register, registered
+from unspin.analyzers import Analyzer, register, registered, unregister
 from unspin.ingest import parse_text
 from unspin.pipeline import resolve
 
@@ -103,8 +103,7 @@ def test_new_analyzers_plug_in_by_registration():
         assert analysis.scores == {"exclaim": 0.3}
         assert analysis.models == {"test-exclaim": "0.0.1"}
     finally:
-        from unspin.analyzers import base
-        base._REGISTRY.pop("test-exclaim")
+        unregister("test-exclaim")
     assert "test-exclaim" not in registered()
 
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .analysis import SCHEMA_ID, Analysis, Attribution, Claim, FactCheckMatch, Span
+from .analyzers.base import Analyzer
+from .analyzers.base import register as register_analyzer
 from .analyzers.propaganda import classify_techniques
 from .document import Document
-from .errors import InputError, UnspinError
+from .errors import AnalyzerError, InputError, UnspinError
 from .pipeline import Pipeline, available_analyzers
 
 __version__ = "0.1.0"
-__all__ = ["SCHEMA_ID", "Analysis", "Attribution", "Claim", "Document", "FactCheckMatch", "InputError",
-           "Pipeline", "Span", "UnspinError", "analyze", "available_analyzers", "classify_techniques",
-           "__version__"]
+__all__ = ["SCHEMA_ID", "Analysis", "Analyzer", "AnalyzerError", "Attribution", "Claim", "Document",
+           "FactCheckMatch", "InputError", "Pipeline", "Span", "UnspinError", "analyze", "available_analyzers",
+           "classify_techniques", "register_analyzer", "__version__"]
 
 
 def analyze(article: str | bytes | Document, title: str | None = None, *, url: str | None = None,

@@ -75,6 +75,27 @@ def _error(message: str) -> None:
 def main(ctx: click.Context, debug: bool) -> None:
     """unspin: how a news article works on its reader, with character-exact evidence."""
     ctx.obj = {"debug": debug}
+    _plugin_warnings_as_lines()
+
+
+def _plugin_warnings_as_lines() -> None:
+    """An installed analyzer that cannot be loaded is reported as one 'unspin: warning:' line on
+    stderr, like unspin's other warnings, not as Python's two-line warning with a source line."""
+    import warnings
+
+    from .analyzers.base import PluginWarning
+
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, PluginWarning):
+            from .render.text import visible
+
+            click.echo(visible(f"unspin: warning: {message}"), err=True)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
 
 
 @main.command()
@@ -156,15 +177,21 @@ def list_analyzers(loaded: bool):
         recorded = Pipeline().versions  # a bad model set is reported as everywhere (UnspinGroup)
         chosen = os.environ.get("UNSPIN_MODELS")
         click.echo(f"models: {'UNSPIN_MODELS=' + chosen if chosen else 'shipped with unspin'}")
+    from .analyzers.base import broken_plugins, is_builtin, origin
+
     width = max([8, *(len(v) for v in recorded.values())])
     for name, cls in available_analyzers().items():
         kind = "model" if cls.needs_model else "rules"
         lang = "English only" if cls.english_only else "any language"
-        doc = (cls.__doc__ or sys.modules[cls.__module__].__doc__ or "").strip().splitlines()[0]
+        doc = ((cls.__doc__ or sys.modules[cls.__module__].__doc__ or "").strip().splitlines() or [""])[0]
         version = recorded.get(name, cls.version)
         click.echo(f"{name:<14} {version:<{width}} {kind:<6} {lang:<13} {doc}")
+        if not is_builtin(name):
+            click.echo(f"{'':<14} from: {origin(name)} (not part of unspin)")
         if cls.options:
             click.echo(f"{'':<14} options: {', '.join(cls.options)}")
+    for name, why in broken_plugins().items():
+        click.echo(f"{name:<14} {'-':<{width}} left out: could not be loaded: {why}")
     if not loaded:
         click.echo("(versions of the analyzer code; `unspin analyzers --loaded` shows the versions analyses record, "
                    "models included)")

@@ -33,3 +33,9 @@ class ModelSetError(ModelError):
 class StoreError(UnspinError):
     """A DuckDB store that cannot be opened: another process is writing it, its folder does not
     exist, or it is not the kind of store asked for. The user can fix it, so the CLI exits with 2."""
+
+
+class AnalyzerError(UnspinError):
+    """An analyzer that is not unspin's own (an installed plugin, or one registered from Python)
+    failed or wrote something the analysis JSON cannot hold. The message names the analyzer and
+    where it comes from, so the report goes to the right place."""

@@ -9,11 +9,13 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 
 from . import analyzers as _analyzers  # registers the built-in analyzers
-from .analysis import Analysis
-from .analyzers.base import Analyzer, get_analyzer, registered
+from .analysis import Analysis, Span
+from .analyzers.base import Analyzer, get_analyzer, is_builtin, origin, registered
 from .document import Document
+from .errors import AnalyzerError
 from .language import ENGLISH, detect_language, load_identifier, looks_like
 from .segment import load_sentencizer, split_many
+from .techniques import TECHNIQUE_NAMES
 
 _ = _analyzers
 
@@ -69,7 +71,7 @@ class Pipeline:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self.batch_size = batch_size
-        self.analyzers: list[Analyzer] = [get_analyzer(n)(**config.get(n, {})) for n in names]
+        self.analyzers: list[Analyzer] = [_build(n, config.get(n, {})) for n in names]
         # What every document's preparation needs, loaded now as the models are, so that the first
         # document (a server's first request) is not a second slower than the rest.
         load_identifier()
@@ -112,7 +114,7 @@ class Pipeline:
             if not targets:
                 continue
             started = time.perf_counter()
-            analyzer.analyze(targets)
+            _run(analyzer, targets)
             _share_time(targets, analyzer.name, time.perf_counter() - started)
             for analysis in targets:
                 analysis.models[analyzer.name] = analyzer.version
@@ -122,6 +124,54 @@ class Pipeline:
 
     def __call__(self, document: Document) -> Analysis:
         return self.analyze_batch([document])[0]
+
+
+def _build(name: str, options: dict) -> Analyzer:
+    cls = get_analyzer(name)
+    try:
+        return cls(**options)
+    except Exception as exc:
+        if is_builtin(name):  # unspin's own errors (a missing model, a bad model set) keep their kind
+            raise
+        raise AnalyzerError(f"analyzer {name!r} ({origin(name)}) could not be set up: "
+                            f"{type(exc).__name__}: {exc}") from exc
+
+
+def _run(analyzer: Analyzer, targets: Sequence[Analysis]) -> None:
+    """Run one analyzer over a batch. One that is not unspin's own has its failures named after it
+    and its output checked against what the analysis JSON can hold, here, rather than as a broken
+    file or a schema error at the end of a scan."""
+    if is_builtin(analyzer.name):
+        analyzer.analyze(targets)
+        return
+    before = [(len(a.spans), dict(a.scores)) for a in targets]
+    try:
+        analyzer.analyze(targets)
+        for analysis, (n, scores) in zip(targets, before):
+            _check_output(analysis, analysis.spans[n:], {k: v for k, v in analysis.scores.items()
+                                                         if k not in scores or scores[k] is not v})
+    except Exception as exc:
+        raise AnalyzerError(f"analyzer {analyzer.name!r} ({origin(analyzer.name)}) failed: "
+                            f"{type(exc).__name__}: {exc}") from exc
+
+
+def _check_output(analysis: Analysis, new_spans: list, new_scores: dict) -> None:
+    import math
+    from numbers import Real
+
+    for span in new_spans:  # layer, offsets and score are checked when a Span is made
+        if not isinstance(span, Span):
+            raise TypeError(f"analysis.spans holds {span!r}; add spans with analysis.add_span(...)")
+        if span.layer == "propaganda" and span.label not in TECHNIQUE_NAMES:
+            raise ValueError(f"a propaganda span's label must be one of the 14 technique names, not {span.label!r}")
+        if span.end > len(analysis.text):
+            raise ValueError(f"span end {span.end} is past the end of the text ({len(analysis.text)})")
+        for field in ("label", "explanation"):
+            if not isinstance(getattr(span, field), str) or not getattr(span, field).strip():
+                raise ValueError(f"a span's {field} must be a non-empty text (got {getattr(span, field)!r})")
+    for key, value in new_scores.items():
+        if isinstance(value, bool) or not isinstance(value, Real) or not (math.isfinite(value) and 0 <= value <= 1):
+            raise ValueError(f"scores[{key!r}] must be a probability from 0 to 1 (got {value!r})")
 
 
 def _detect_language(analysis: Analysis) -> None:

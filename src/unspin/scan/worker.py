@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..document import Document
+from ..errors import UnspinError
 from ..store.db import analysis_row
 
 _PIPELINES: dict = {}
@@ -79,6 +80,8 @@ def analyze_batch(docs: list[Document], config: tuple) -> tuple[list[dict], list
             try:
                 rows.append(analysis_row(pipeline.analyze_batch([doc])[0], minhash(doc.text), with_text=False))
             except Exception as exc:  # noqa: BLE001 - reported per document, the scan goes on
-                failures.append((doc.doc_id, doc.source or doc.id or "?", f"analysis failed: {type(exc).__name__}: {exc}"))
+                # An UnspinError's message is written for the user already (AnalyzerError names the analyzer).
+                why = str(exc) if isinstance(exc, UnspinError) else f"{type(exc).__name__}: {exc}"
+                failures.append((doc.doc_id, doc.source or doc.id or "?", f"analysis failed: {why}"))
         return rows, failures
     return [analysis_row(a, minhash(a.text), with_text=False) for a in analyses], []
