@@ -209,6 +209,7 @@ def test_corpus_report_folds_the_loaded_terms_of_outlets_too_small_to_compare():
                          "failures": 0, "runs": []},
             "min_articles": 10, "techniques": {"outlets": outlets, "labels": ["Loaded_Language"]},
             "clickbait": [], "over_time": [], "claims": [], "clusters": [], "lsh_threshold": 0.5,
+            "fact_checked": {"claims": 0, "documents": 0, "fact_checks": [], "more": 0},
             "loaded_terms": {"big.com": [("radical", 4, 1)], "tiny.org": [("disgrace", 2, 0)]}}
     html = render_corpus_report(data)
     folded = html.split("<details><summary>1 outlet with fewer than 10 articles</summary>")

@@ -344,3 +344,44 @@ def test_progress_bar_counts_the_files_of_a_folder(tmp_path):
                      "--progress", "bar")
     assert result.returncode == 0
     assert "12/12" in result.stderr.decode()  # the total comes from counting the folder's files
+
+
+def test_report_lists_the_fact_checks_the_corpus_claims_were_matched_to(tmp_path):
+    """A real scan with the claims analyzer against a real fact-check store, then the report."""
+    from unspin.factchecks.service import import_files
+    from unspin.store import queries
+    from unspin.store.db import CorpusStore
+
+    reviews = [{"@type": "ClaimReview", "claimReviewed": "Drinking hot tap water every hour cures the <b>flu</b>.",
+                "reviewRating": {"@type": "Rating", "alternateName": "False"},
+                "author": {"@type": "Organization", "name": "Example Fact Check"}, "url": "javascript:alert(1)"},
+               {"@type": "ClaimReview", "claimReviewed": "The new bridge cost 40 million dollars to build.",
+                "reviewRating": {"@type": "Rating", "alternateName": "Mostly true"},
+                "author": {"@type": "Organization", "name": "Bridge Watch"}, "url": "https://checks.example/bridge",
+                "datePublished": "2024-05-01"}]
+    (tmp_path / "reviews.jsonl").write_text("".join(json.dumps(r) + "\n" for r in reviews))
+    factchecks = tmp_path / "fc.duckdb"
+    import_files([tmp_path / "reviews.jsonl"], factchecks)
+    flu = "Drinking hot tap water every hour cures the flu, the post claims."
+    records = [{"id": "a", "outlet": "Daily", "title": "Health tips", "text": f"{flu}\nThe clinic opens at nine."},
+               {"id": "b", "outlet": "Weekly", "title": "Winter advice", "text": f"Readers wrote in. {flu}"},
+               {"id": "c", "outlet": "Daily", "title": "Bridge opens",
+                "text": "Officials said the new bridge cost 40 million dollars to build."},
+               {"id": "d", "outlet": "Weekly", "title": "Sports", "text": "The home team won the final on Sunday."}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    store = tmp_path / "store.duckdb"
+    scan([str(tmp_path / "in.jsonl")], store, engine="inline", analyzers=["claims"], progress="none",
+         config={"claims": {"store": str(factchecks)}})
+    with CorpusStore(store, read_only=True) as opened:
+        found = queries.fact_checked_claims(opened)
+    assert (found["claims"], found["documents"], found["more"]) == (3, 3, 0)
+    flu_row, bridge_row = found["fact_checks"]  # most articles first
+    assert flu_row["fact_check"]["verdict"] == "False" and flu_row["documents"] == 2
+    assert flu_row["outlets"] == ["Daily", "Weekly"] and flu_row["example"] == flu
+    assert bridge_row["fact_check"]["url"] == "https://checks.example/bridge" and bridge_row["outlets"] == ["Daily"]
+    html = build_report(store, min_articles=1)
+    section = html[html.index("Claims a fact-checker has already ruled on"):html.index("Near-duplicate stories")]
+    assert "3 claims in 3 articles were matched" in section
+    assert '<a href="https://checks.example/bridge" rel="noreferrer noopener">' in section
+    assert "javascript:" not in section  # not a link: the URL is not http(s)
+    assert "&lt;b&gt;flu&lt;/b&gt;" in section and "<b>" not in section

@@ -121,6 +121,43 @@ def repeated_claims(store: CorpusStore, top: int = 20) -> dict[str, list[dict]]:
     return found
 
 
+def fact_checked_claims(store: CorpusStore, top: int = 30) -> dict:
+    """The fact-checks that the corpus' claims were matched to at scan time, most articles first:
+    which claims a fact-checker has already ruled on are going round in these articles. Each claim
+    counts for its best match only (the one `analyze` lists first), and a row holds the corpus
+    sentence that matched it best.
+
+    The matches are the matcher's estimates (a similarity the claims analyzer showed, ≥ its
+    ``min_similarity``), read from the store as the scan wrote them: a store scanned before the
+    fact-checks were imported has none."""
+    import json
+
+    rows = store.con.execute("""
+        SELECT c.doc_id, c.text, coalesce(d.outlet, '(unknown)'), c.matches
+        FROM claims c JOIN documents d USING (doc_id)
+        WHERE c.matches IS NOT NULL AND c.matches NOT IN ('', '[]')""").fetchall()
+    groups: dict[tuple, dict] = {}
+    for doc_id, text, outlet, matches in rows:
+        try:
+            best = json.loads(matches)[0]
+        except (ValueError, IndexError, KeyError, TypeError):  # a store written by hand, not by a scan
+            continue
+        key = tuple(best.get(f) for f in ("claim", "verdict", "publisher", "url", "date"))
+        group = groups.setdefault(key, {"fact_check": dict(zip(("claim", "verdict", "publisher", "url", "date"), key)),
+                                        "documents": set(), "outlets": set(), "similarity": -1.0, "example": ""})
+        group["documents"].add(doc_id)
+        group["outlets"].add(outlet)
+        similarity = float(best.get("similarity") or 0.0)
+        if (similarity, text) > (group["similarity"], group["example"]):
+            group["similarity"], group["example"] = similarity, text
+    found = sorted(groups.values(), key=lambda g: (-len(g["documents"]), -len(g["outlets"]), -g["similarity"],
+                                                   g["fact_check"]["claim"] or ""))
+    for g in found:
+        g["documents"], g["outlets"] = len(g["documents"]), sorted(g["outlets"])
+    return {"claims": len(rows), "documents": len({r[0] for r in rows}), "fact_checks": found[:top],
+            "more": max(0, len(found) - top)}
+
+
 def near_duplicate_clusters(store: CorpusStore, threshold: float = 0.5, top: int = 20) -> list[dict]:
     """Stories published by several outlets: MinHash LSH over word 5-shingles, then connected groups."""
     from datasketch import LeanMinHash, MinHashLSH

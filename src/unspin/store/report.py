@@ -20,6 +20,7 @@ def build_report(store_path: Path, min_articles: int = queries.MIN_ARTICLES) -> 
             "over_time": queries.over_time(store),
             "loaded_terms": queries.loaded_terms_by_outlet(store),
             "claims": queries.repeated_claims(store),
+            "fact_checked": queries.fact_checked_claims(store),
             "clusters": queries.near_duplicate_clusters(store, LSH_THRESHOLD),
             "min_articles": min_articles,
             "lsh_threshold": LSH_THRESHOLD,
