@@ -5,8 +5,10 @@ documents through it in batches, recording each analyzer's version and time per 
 """
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from numbers import Real
 
 from . import analyzers as _analyzers  # registers the built-in analyzers
 from .analysis import Analysis, Span
@@ -156,9 +158,6 @@ def _run(analyzer: Analyzer, targets: Sequence[Analysis]) -> None:
 
 
 def _check_output(analysis: Analysis, new_spans: list, new_scores: dict) -> None:
-    import math
-    from numbers import Real
-
     for span in new_spans:  # layer, offsets and score are checked when a Span is made
         if not isinstance(span, Span):
             raise TypeError(f"analysis.spans holds {span!r}; add spans with analysis.add_span(...)")
