@@ -113,6 +113,21 @@ def test_training_sees_each_query_without_its_fact_checks():
     assert [round(f.margin, 2) for f in rest] == [0.1, -0.1]
 
 
+def test_a_fact_check_of_the_same_claim_is_no_rival_in_the_margin():
+    """Two publishers' checks of one claim (or one record imported twice) used to cancel each
+    other's margin, and the re-ranker then hid the match it was surest of."""
+    from unspin.factchecks.matcher import margins
+
+    claim, other, third = np.eye(3, 8, dtype=np.float32)
+    copy = (claim + 0.1 * third) / np.linalg.norm(claim + 0.1 * third)  # the same claim, worded a little apart
+    cosines = np.array([0.8, 0.79, 0.5, 0.3])
+    vectors = np.stack([claim, copy, other, third])
+    assert np.allclose(margins(cosines), [0.01, -0.01, -0.3, -0.5])  # without vectors: every other is a rival
+    assert np.allclose(margins(cosines, vectors), [0.3, 0.29, -0.3, -0.5])  # the copy is no rival of the claim
+    assert np.allclose(margins(cosines[:2], vectors[:2]), [0.8, 0.79])  # no rival at all: measured against 0
+    assert np.allclose(margins(np.array([0.7]), np.zeros((1, 8), np.float32)), [0.7])  # never its own rival
+
+
 def test_reranker_does_not_take_first_place_for_a_match():
     """The case found on BBC news against a 100k store: "Cadbury Schweppes reported a modest rise
     in profits" came first in both lists against "Cadbury is giving away hampers on Facebook"
@@ -150,6 +165,7 @@ def test_search_ranks_the_union_of_both_lists_as_the_reranker_says():
     words = ["tax", "crime", "water", "vaccine", "border", "wages", "school", "fuel", "rent", "votes"]
     texts = [" ".join(rng.choice(words, 5)) + f" claim {i}" for i in range(140)]
     vectors = rng.normal(size=(140, 384)).astype(np.float32)
+    vectors[70:100] = vectors[:30] + 0.2 * rng.normal(size=(30, 384))  # fact-checks of the same claims
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     matcher = Matcher.from_texts([f"id{i}" for i in range(140)], texts, vectors)
     queries = [" ".join(rng.choice(words, 4)) for _ in range(12)] + ["nothing in common here"]
@@ -166,7 +182,7 @@ def test_search_ranks_the_union_of_both_lists_as_the_reranker_says():
             best = max(scores.max(), 0) or 1.0
             rows = with_margins([Features(i, float(vectors[i] @ vec), float(scores[i]) / best if i in lexical else 0.0,
                                           dense.get(i, n + 1), lexical.get(i, n + 1))
-                                 for i in sorted(set(dense) | set(lexical))])
+                                 for i in sorted(set(dense) | set(lexical))], vectors)
             similarity = {"hybrid": rerank(reranker, rows) if rows else np.zeros(0),
                           "semantic": np.array([max(0.0, f.cosine) for f in rows]),
                           "lexical": np.array([f.bm25 for f in rows])}[mode]

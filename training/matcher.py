@@ -54,7 +54,7 @@ def load(task: str):
     return queries, read_claims(splits.SHARED / spec["claims"]), qrels, claim_match_split(task, queries)
 
 
-def without(rows: list[Features], gone: set[int]) -> list[Features]:
+def without(rows: list[Features], gone: set[int], vectors: np.ndarray | None = None) -> list[Features]:
     """The candidates a query would get if the fact-checks ``gone`` were not in the collection: the
     others keep their scores, move up in both lists, and BM25 is normalised to the new best."""
     rest = [f for f in rows if f.index not in gone]
@@ -67,7 +67,7 @@ def without(rows: list[Features], gone: set[int]) -> list[Features]:
                                                         key=lambda f: f.bm25_rank), 1)}
     best = max(f.bm25 for f in rest) or 1.0
     return with_margins([Features(f.index, f.cosine, f.bm25 / best, dense.get(f.index, missing),
-                                  lexical.get(f.index, missing)) for f in rest])
+                                  lexical.get(f.index, missing)) for f in rest], vectors)
 
 
 def no_match_rate(reranker: dict, rows: list[list[Features]]) -> float:
@@ -122,7 +122,7 @@ def features(task: str, queries, claims, qrels, ids: set[str]):
     X, y, unmatched = [], [], []
     for (qid, _), cands in zip(chosen, rows):
         gold = {position[c] for c in qrels.get(qid, ()) if c in position}
-        unmatched.append(without(cands, gold))
+        unmatched.append(without(cands, gold, matcher.vectors))
         for f in cands:
             X.append(f.vector())
             y.append(int(f.index in gold))
@@ -164,7 +164,7 @@ def main() -> None:
     model = LogisticRegression(C=1.0, max_iter=2000).fit(
         np.vstack([X, np.array(news_X)]), np.concatenate([y, np.zeros(len(news_X), dtype=y.dtype)]),
         sample_weight=np.concatenate([np.ones(len(y)), np.full(len(news_X), news_weight)]))
-    reranker = {"version": "2.1.0", "weights": [float(w) for w in model.coef_[0]], "bias": float(model.intercept_[0]),
+    reranker = {"version": "2.2.0", "weights": [float(w) for w in model.coef_[0]], "bias": float(model.intercept_[0]),
                 "features": ["cosine", "bm25 / best bm25 of the query", "1 / dense rank", "1 / bm25 rank",
                              "cosine - best cosine of the other candidates"],
                 "trained_on": "CheckThat! 2022 task 2A and 2B training queries, 70% split (data/splits/), "
