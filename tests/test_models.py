@@ -242,10 +242,15 @@ def test_claims_with_attribution_and_fact_check_matches_in_every_format(tmp_path
         assert not any(c.matches for c in ranked[top:])
         assert f"{len(ranked) - top} other claims were not searched" in " ".join(limited.warnings)
     assert any(c.matches for c in analysis.claims)  # (so the limit is what removed them)
+    from unspin.factchecks.matcher import load_reranker
+
+    # The version says which re-ranker scored the matches (a store's analyses can then tell runs apart).
+    assert analysis.models["claims"].endswith(f"+reranker.{load_reranker()['version']}")
     assert not any("no fact-check store" in w for w in analysis.warnings)
     missing = tmp_path / "none.duckdb"
     bare = Pipeline(config={"claims": {"store": str(missing)}})(parse_text(text))
     assert bare.claims and not any(c.matches for c in bare.claims) and not missing.exists()
+    assert "+reranker" not in bare.models["claims"]
     assert f"no fact-check store at {missing}: the {len(bare.claims)} claims were not checked" in " ".join(bare.warnings)
     one = Pipeline(config={"claims": {"store": str(missing)}})(parse_text(text.split("Drinking")[0]))
     assert len(one.claims) == 1 and f"no fact-check store at {missing}: the claim was not" in " ".join(one.warnings)

@@ -56,7 +56,8 @@ class ClaimsAnalyzer(Analyzer):
         self.matcher = _open_matcher(self.store_path)
         if self.classifier is not None or self.matcher is not None:  # int8 models run here: once in the tag
             self.version += int8_tag()
-        if self.matcher is not None:
+        if self.matcher is not None:  # which re-ranker scored the matches, and which encoder found them
+            self.version += f"+reranker.{self.matcher.reranker.get('version', 'default')}"
             self.version += _matching_tag(self.matcher.embedding_model)
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
