@@ -166,7 +166,7 @@ def main() -> None:
         sample_weight=np.concatenate([np.ones(len(y)), np.full(len(news_X), news_weight)]))
     reranker = {"version": "2.2.0", "weights": [float(w) for w in model.coef_[0]], "bias": float(model.intercept_[0]),
                 "features": ["cosine", "bm25 / best bm25 of the query", "1 / dense rank", "1 / bm25 rank",
-                             "cosine - best cosine of the other candidates"],
+                             "cosine - best cosine of the candidates that check another claim"],
                 "trained_on": "CheckThat! 2022 task 2A and 2B training queries, 70% split (data/splits/), "
                               "each also with its own fact-checks taken out of the collection; and, as "
                               f"negatives, the {len(news[False])} claims found in the BBC articles at odd "

@@ -2,7 +2,8 @@
 learned re-ranker turns their evidence into one similarity in [0, 1] the user can threshold.
 
 The re-ranker is a logistic regression over [cosine, BM25 score / best BM25 score of the query,
-reciprocal ranks in both lists, the cosine's margin over the best other candidate], trained on the
+reciprocal ranks in both lists, the cosine's margin over the best candidate that checks another
+claim], trained on the
 CheckThat! training pairs (training/matcher.py), also with each query's own fact-checks taken out of
 the collection: most claims in news have no fact-check at all, and the first candidate of such a
 claim must not look like a match just because it ranks first. Its output is the estimated
