@@ -188,11 +188,11 @@ def _with_waiting(results: queue.Queue, first: tuple) -> tuple[list[dict], list,
 def _warm_shared_state() -> None:
     """Load the model-free shared state (spaCy's tokenizer, the language identifier) before the
     pool forks, so workers start with it instead of loading it each."""
-    from ..language import _identifier
-    from ..segment import _nlp
+    from ..language import load_identifier
+    from ..segment import load_sentencizer
 
-    _nlp()
-    _identifier()
+    load_sentencizer()
+    load_identifier()
 
 
 def _estimate(inputs: Sequence[str]) -> int | None:
