@@ -177,11 +177,13 @@ class Matcher:
         pool.cosine[at], pool.dense_rank[at] = d_cos, np.arange(1, len(at) + 1)
         at = np.searchsorted(pool.index, l_idx)
         pool.bm25[at], pool.bm25_rank[at] = l_bm25, np.arange(1, len(at) + 1)
-        # Lexical-only candidates need their cosine too: one gather for all of them.
+        # One gather of the candidates' vectors: lexical-only candidates need their cosine, and the
+        # margins need to know which candidates check the same claim.
+        vectors = np.asarray(self.vectors[pool.index], dtype=np.float32)
         missing = pool.dense_rank == n + 1
         if missing.any():
-            pool.cosine[missing] = np.asarray(self.vectors[pool.index[missing]]) @ query
-        pool.margin = margins(pool.cosine, np.asarray(self.vectors[pool.index], dtype=np.float32))
+            pool.cosine[missing] = vectors[missing] @ query
+        pool.margin = margins(pool.cosine, vectors)
         return pool
 
     def _lexical(self, queries: list[str], n: int) -> list[tuple[np.ndarray, np.ndarray]]:
