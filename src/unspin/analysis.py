@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .document import Document, Sentence
+from .techniques import TECHNIQUE_NAMES
 
 SCHEMA_ID = "unspin/analysis@1"
 LAYERS = ("propaganda", "headline", "engagement", "attribution", "bias")
@@ -24,8 +25,15 @@ class Span:
     explanation: str
 
     def __post_init__(self) -> None:
+        # What the analysis JSON schema requires of every span, checked where a span is made.
         if self.layer not in LAYERS:
             raise ValueError(f"unknown span layer {self.layer!r}; expected one of {LAYERS}")
+        if self.layer == "propaganda" and self.label not in TECHNIQUE_NAMES:
+            raise ValueError(f"a propaganda span's label must be one of the 14 technique names, not {self.label!r}")
+        for name in ("label", "explanation"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"a span's {name} must be a non-empty text (got {value!r})")
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad span offsets [{self.start}, {self.end})")
         self.score = _probability(self.score)

@@ -17,7 +17,6 @@ from .document import Document
 from .errors import AnalyzerError
 from .language import ENGLISH, detect_language, load_identifier, looks_like
 from .segment import load_sentencizer, split_many
-from .techniques import TECHNIQUE_NAMES
 
 _ = _analyzers
 
@@ -158,16 +157,11 @@ def _run(analyzer: Analyzer, targets: Sequence[Analysis]) -> None:
 
 
 def _check_output(analysis: Analysis, new_spans: list, new_scores: dict) -> None:
-    for span in new_spans:  # layer, offsets and score are checked when a Span is made
+    for span in new_spans:  # layer, label, explanation, offsets and score are checked when a Span is made
         if not isinstance(span, Span):
             raise TypeError(f"analysis.spans holds {span!r}; add spans with analysis.add_span(...)")
-        if span.layer == "propaganda" and span.label not in TECHNIQUE_NAMES:
-            raise ValueError(f"a propaganda span's label must be one of the 14 technique names, not {span.label!r}")
-        if span.end > len(analysis.text):
+        if span.end > len(analysis.text):  # (a Span does not know its text; add_span checks this too)
             raise ValueError(f"span end {span.end} is past the end of the text ({len(analysis.text)})")
-        for field in ("label", "explanation"):
-            if not isinstance(getattr(span, field), str) or not getattr(span, field).strip():
-                raise ValueError(f"a span's {field} must be a non-empty text (got {getattr(span, field)!r})")
     for key, value in new_scores.items():
         if isinstance(value, bool) or not isinstance(value, Real) or not (math.isfinite(value) and 0 <= value <= 1):
             raise ValueError(f"scores[{key!r}] must be a probability from 0 to 1 (got {value!r})")
