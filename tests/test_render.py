@@ -190,14 +190,34 @@ def test_a_biased_sentence_does_not_hide_the_engagement_call_inside_it():
 
 
 def test_the_over_time_chart_labels_never_crowd():
-    from unspin.render.corpus import MAX_TICKS, line_chart
+    from unspin.render.corpus import MAX_TICKS, time_chart
 
     months = [f"{2000 + i // 12}-{i % 12 + 1:02d}" for i in range(40)]
-    chart = line_chart(months, {"rate": [0.1] * 40})
+    chart = time_chart({"rate": [(m, 0.1) for m in months]})
     xs = [t["x"] for t in chart["ticks"]]
     assert 2 <= len(xs) <= MAX_TICKS and chart["ticks"][0]["label"] == "2000-01"
     assert min(b - a for a, b in zip(xs, xs[1:])) >= 60  # a "2016-08" label is about 50 px wide
-    assert len(line_chart(months[:5], {"rate": [0.1] * 5})["ticks"]) == 5
+    assert len(time_chart({"rate": [(m, 0.1) for m in months[:5]]})["ticks"]) == 5
+
+
+def test_the_over_time_chart_draws_time_to_scale_and_breaks_lines_at_gaps():
+    from unspin.render.corpus import time_chart
+
+    # Three months of 2005, then a gap of eleven years, then three months of 2016.
+    points = [("2005-01", 1.0), ("2005-02", 2.0), ("2005-03", 1.0), ("2016-05", 4.0), ("2016-06", 4.0),
+              ("2016-08", 2.0)]
+    chart = time_chart({"Daily": points, "Weekly": [("2005-02", None), ("2010-01", 2.0)]})
+    daily, weekly = chart["lines"]
+    assert chart["top"] == 4.0  # one vertical scale for every line
+    assert len(daily["segments"]) == 2 and len(daily["dots"]) == 1  # 2016-07 is missing: 2016-08 stands alone
+    first_run = [tuple(map(float, p.split(","))) for p in daily["segments"][0].split()]
+    second_run = [tuple(map(float, p.split(","))) for p in daily["segments"][1].split()]
+    alone = daily["dots"][0][0]
+    # 2005-01 to 2016-05 is 136 of the 139 months to 2016-08, and 2005-01 to 2005-02 one of them.
+    assert abs((second_run[0][0] - first_run[0][0]) / (alone - first_run[0][0]) - 136 / 139) < 0.002
+    assert abs((first_run[1][0] - first_run[0][0]) / (alone - first_run[0][0]) - 1 / 139) < 0.002
+    assert weekly["segments"] == [] and len(weekly["dots"]) == 1 and daily["colour"] != weekly["colour"]
+    assert time_chart({"Daily": [("2005-01", None)]}) is None
 
 
 def test_corpus_report_folds_the_loaded_terms_of_outlets_too_small_to_compare():
@@ -208,7 +228,7 @@ def test_corpus_report_folds_the_loaded_terms_of_outlets_too_small_to_compare():
     data = {"overview": {"documents": 13, "outlets": 2, "words": 9000, "first": None, "last": None,
                          "failures": 0, "runs": []},
             "min_articles": 10, "techniques": {"outlets": outlets, "labels": ["Loaded_Language"]},
-            "clickbait": [], "over_time": [], "claims": [], "clusters": [], "lsh_threshold": 0.5,
+            "clickbait": [], "over_time": {"outlets": {}, "all": []}, "claims": [], "clusters": [], "lsh_threshold": 0.5,
             "fact_checked": {"claims": 0, "documents": 0, "fact_checks": [], "more": 0},
             "loaded_terms": {"big.com": [("radical", 4, 1)], "tiny.org": [("disgrace", 2, 0)]}}
     html = render_corpus_report(data)

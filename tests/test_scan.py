@@ -233,6 +233,12 @@ def test_report_and_export(tmp_path):
                     "Most frequent loaded terms", "Check-worthy claims repeated", "Near-duplicate stories"):
         assert section in html
     assert "2024-01" in html and "2024-03" in html  # the numbers behind the time chart
+    # Over time, each outlet has its own line (here a dot: each outlet's articles are of one month),
+    # and the rows of all outlets together are kept apart, since they mix outlets.
+    over_time = html[html.index("<h2>Over time</h2>"):html.index("<h2>Most frequent loaded terms")]
+    assert over_time.count("<circle") == 3 and "■</span> Daily &lt;script&gt;" in over_time
+    assert "Share of clickbait headlines" not in over_time  # a --fast scan has no clickbait scores
+    assert "Numbers, per outlet" in over_time and "All outlets together" in over_time
     assert "<svg" in html and "http://" not in html.replace("http://www.w3.org", "")
     assert "6 articles, 3 outlets: Story 0" in html  # the wire story, near-duplicated across outlets
     out = export_parquet(store, tmp_path / "parquet")

@@ -16,25 +16,64 @@ def bar_chart(items: list[tuple[str, float, str]], width: int = 640, bar: int = 
 
 
 MAX_TICKS = 9
+MAX_LINES = 8  # outlets drawn over time; more lines than this cannot be told apart
+MONTH_MIN_ARTICLES = 3  # an outlet's month is drawn with at least this many of its articles
+PALETTE = ("#c62828", "#1565c0", "#2e7d32", "#8e24aa", "#ef6c00", "#00838f", "#6d4c41", "#ad1457")
 
 
-def line_chart(months: list[str], series: dict[str, list[float | None]], width: int = 640, height: int = 220) -> dict:
-    """Lines over months; each series scaled to its own maximum (values are shown in the table)."""
+def month_index(month: str) -> int:
+    year, number = month.split("-")
+    return int(year) * 12 + int(number) - 1
+
+
+def time_chart(series: dict[str, list[tuple[str, float | None]]], width: int = 640, height: int = 220) -> dict | None:
+    """Lines over a time axis drawn to scale, all on one vertical scale so that they compare.
+
+    A month missing from a series breaks its line, and a month alone is a dot: a gap of years in
+    the data must not look like one step from one month to the next."""
     pad_l, pad_b, pad_t = 40, 30, 10
-    n = max(1, len(months) - 1)
+    plotted = {name: [(month_index(m), v) for m, v in points if v is not None] for name, points in series.items()}
+    indices = [i for points in plotted.values() for i, _ in points]
+    if not indices:
+        return None
+    first, last = min(indices), max(indices)
+    span = max(1, last - first)
+    top = max((v for points in plotted.values() for _, v in points), default=0.0) or 1.0
     plot_w, plot_h = width - pad_l - 10, height - pad_b - pad_t
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return pad_l + (i - first) * plot_w / span, pad_t + plot_h * (1 - v / top)
+
     lines = []
-    for k, (name, values) in enumerate(series.items()):
-        present = [v for v in values if v is not None]
-        top = max(present) if present and max(present) > 0 else 1.0
-        points = [(pad_l + i * plot_w / n, pad_t + plot_h * (1 - v / top)) for i, v in enumerate(values) if v is not None]
-        lines.append({"name": name, "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
-                      "max": top, "class": f"s{k}"})
-    # At most MAX_TICKS labels: a "2016-08" label takes about 50 px, so more would overlap.
-    step = -(-len(months) // MAX_TICKS)
-    ticks = [{"x": pad_l + i * plot_w / n, "label": m} for i, m in enumerate(months) if i % step == 0]
+    for k, (name, points) in enumerate(plotted.items()):
+        runs: list[list[tuple[int, float]]] = []
+        for i, v in points:  # consecutive months make one run
+            if runs and i == runs[-1][-1][0] + 1:
+                runs[-1].append((i, v))
+            else:
+                runs.append([(i, v)])
+        lines.append({"name": name, "colour": PALETTE[k % len(PALETTE)],
+                      "segments": [" ".join("%.1f,%.1f" % xy(i, v) for i, v in run) for run in runs if len(run) > 1],
+                      "dots": [xy(*run[0]) for run in runs if len(run) == 1], "drawn": bool(runs)})
+    # At most MAX_TICKS labels, evenly in time: a "2016-08" label takes about 50 px.
+    step = -(-(last - first + 1) // MAX_TICKS)
+    ticks = [{"x": xy(i, 0)[0], "label": f"{i // 12}-{i % 12 + 1:02d}"} for i in range(first, last + 1, step)]
     return {"width": width, "height": height, "lines": lines, "ticks": ticks, "pad_l": pad_l,
-            "base": pad_t + plot_h}
+            "base": pad_t + plot_h, "top": top}
+
+
+def over_time_charts(over_time: dict, outlets: list[str]) -> list[dict]:
+    """The propaganda and clickbait charts of ``outlets``, a month drawn where the outlet has at
+    least MONTH_MIN_ARTICLES articles."""
+    charts = []
+    for key, title in (("propaganda_per_1k_words", "Propaganda spans per 1,000 words"),
+                       ("clickbait_rate", "Share of clickbait headlines")):
+        series = {o: [(r["month"], r[key] if r["articles"] >= MONTH_MIN_ARTICLES else None)
+                      for r in over_time["outlets"].get(o, [])] for o in outlets}
+        chart = time_chart(series)
+        if chart:
+            charts.append({"title": title, **chart})
+    return charts
 
 
 def render_corpus_report(data: dict) -> str:
@@ -44,10 +83,10 @@ def render_corpus_report(data: dict) -> str:
     clickbait = data["clickbait"]
     cb_chart = bar_chart([(c["outlet"], c["rate"], f"{c['articles']} articles")
                           for c in clickbait if c["articles"] >= data["min_articles"]][:25])
-    time_rows = data["over_time"]
-    time_chart = line_chart([r["month"] for r in time_rows], {
-        "propaganda spans per 1,000 words": [r["propaganda_per_1k_words"] for r in time_rows],
-        "clickbait rate": [r["clickbait_rate"] for r in time_rows]}) if len(time_rows) > 1 else None
+    # Over time, each outlet on its own line: a rate over the whole store would mix a change in
+    # which outlets it holds with a change in how they write.
+    timed = [o for o in sorted(comparable, key=lambda o: -comparable[o]["articles"]) if o in data["over_time"]["outlets"]]
+    time_charts = over_time_charts(data["over_time"], timed[:MAX_LINES])
     # Loaded terms of the outlets that are compared; the others are folded away, as in the table
     # above (a report of a few hundred one-article outlets would otherwise run for pages).
     articles = {o: v["articles"] for o, v in techniques["outlets"].items()}
@@ -57,4 +96,5 @@ def render_corpus_report(data: dict) -> str:
         terms_compared={o: t for o, t in terms.items() if articles.get(o, 0) >= data["min_articles"]},
         terms_few={o: t for o, t in terms.items() if articles.get(o, 0) < data["min_articles"]},
         few=[(o, v["articles"]) for o, v in techniques["outlets"].items() if v["articles"] < data["min_articles"]],
-        cb_chart=cb_chart, time_chart=time_chart, css=asset("unspin.css"))
+        cb_chart=cb_chart, time_charts=time_charts, timed=timed[:MAX_LINES], timed_more=len(timed) - MAX_LINES,
+        month_min=MONTH_MIN_ARTICLES, css=asset("unspin.css"))

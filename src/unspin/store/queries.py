@@ -56,18 +56,24 @@ def clickbait_by_outlet(store: CorpusStore) -> list[dict]:
     return [{"outlet": o, "articles": n, "rate": r, "mean": m} for o, n, r, m in rows]
 
 
-def over_time(store: CorpusStore) -> list[dict]:
-    """Per month of publication: articles, propaganda spans per 1,000 words, clickbait rate."""
+def over_time(store: CorpusStore) -> dict:
+    """Per outlet and month of publication, and per month for all outlets together: articles,
+    propaganda spans per 1,000 words, clickbait rate. {"outlets": {outlet: [rows]}, "all": [rows]}."""
     rows = store.con.execute("""
-        WITH docs AS (SELECT doc_id, words, substr(published, 1, 7) AS month FROM documents
+        WITH docs AS (SELECT doc_id, coalesce(outlet, '(unknown)') AS outlet, words,
+                             substr(published, 1, 7) AS month FROM documents
                       WHERE regexp_matches(published, '^\\d{4}-\\d{2}')),
              spans_per AS (SELECT doc_id, count(*) AS k FROM spans WHERE layer = 'propaganda' GROUP BY 1),
              cb AS (SELECT doc_id, value FROM scores WHERE name = 'clickbait')
-        SELECT month, count(*), 1000.0 * sum(coalesce(k, 0)) / greatest(sum(words), 1),
+        SELECT outlet, month, count(*), 1000.0 * sum(coalesce(k, 0)) / greatest(sum(words), 1),
                avg(CASE WHEN cb.value IS NULL THEN NULL WHEN cb.value >= 0.5 THEN 1 ELSE 0 END)
         FROM docs LEFT JOIN spans_per USING (doc_id) LEFT JOIN cb USING (doc_id)
-        GROUP BY 1 ORDER BY 1""").fetchall()
-    return [{"month": m, "articles": n, "propaganda_per_1k_words": p, "clickbait_rate": c} for m, n, p, c in rows]
+        GROUP BY GROUPING SETS ((outlet, month), (month)) ORDER BY outlet NULLS FIRST, month""").fetchall()
+    out: dict = {"outlets": {}, "all": []}
+    for outlet, month, n, p, c in rows:
+        row = {"month": month, "articles": n, "propaganda_per_1k_words": p, "clickbait_rate": c}
+        (out["all"] if outlet is None else out["outlets"].setdefault(outlet, [])).append(row)
+    return out
 
 
 def loaded_terms_by_outlet(store: CorpusStore, top: int = 10) -> dict[str, list[tuple[str, int, int]]]:
