@@ -53,7 +53,7 @@ def time_chart(series: dict[str, list[tuple[str, float | None]]], width: int = 6
             else:
                 runs.append([(i, v)])
         lines.append({"name": name, "colour": PALETTE[k % len(PALETTE)],
-                      "segments": [" ".join("%.1f,%.1f" % xy(i, v) for i, v in run) for run in runs if len(run) > 1],
+                      "segments": [" ".join("{:.1f},{:.1f}".format(*xy(i, v)) for i, v in run) for run in runs if len(run) > 1],
                       "dots": [xy(*run[0]) for run in runs if len(run) == 1], "drawn": bool(runs)})
     # At most MAX_TICKS labels, evenly in time: a "2016-08" label takes about 50 px.
     step = -(-(last - first + 1) // MAX_TICKS)
