@@ -223,8 +223,10 @@ def test_the_over_time_chart_draws_time_to_scale_and_breaks_lines_at_gaps():
 def test_corpus_report_folds_the_loaded_terms_of_outlets_too_small_to_compare():
     from unspin.render.corpus import render_corpus_report
 
-    outlets = {"big.com": {"articles": 12, "spans": 30, "quoted": 3, "rates": {"Loaded_Language": 0.5}},
-               "tiny.org": {"articles": 1, "spans": 2, "quoted": 0, "rates": {"Loaded_Language": 1.0}}}
+    outlets = {"big.com": {"articles": 12, "spans": 30, "quoted": 3, "rates": {"Loaded_Language": 0.5},
+                           "counts": {"Loaded_Language": 6}, "intervals": {"Loaded_Language": (0.25, 0.75)}},
+               "tiny.org": {"articles": 1, "spans": 2, "quoted": 0, "rates": {"Loaded_Language": 1.0},
+                            "counts": {"Loaded_Language": 1}, "intervals": {"Loaded_Language": (0.21, 1.0)}}}
     data = {"overview": {"documents": 13, "outlets": 2, "words": 9000, "first": None, "last": None,
                          "failures": 0, "runs": []},
             "min_articles": 10, "techniques": {"outlets": outlets, "labels": ["Loaded_Language"]},
@@ -236,3 +238,4 @@ def test_corpus_report_folds_the_loaded_terms_of_outlets_too_small_to_compare():
     assert len(folded) == 2 and "disgrace (2)" in folded[1] and "disgrace" not in folded[0]
     assert "radical (4, 1 quoted)" in folded[0]
     assert '<div class="wide">' in html  # the wide technique table scrolls inside the page
+    assert 'title="6 of 12 articles; 95 % interval 25–75%">50%' in html

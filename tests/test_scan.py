@@ -321,6 +321,27 @@ def test_report_counts_propaganda_inside_quotation_marks_apart(tmp_path):
         assert (daily["articles"], daily["spans"], daily["quoted"]) == (2, 3, 1)
 
 
+def test_outlet_rates_come_with_their_intervals(tmp_path):
+    from unspin.store import queries
+    from unspin.store.db import CorpusStore
+
+    assert [round(x, 3) for x in queries.wilson(5, 10)] == [0.237, 0.763]
+    assert [round(x, 3) for x in queries.wilson(0, 10)] == [0.0, 0.278]
+    with CorpusStore(tmp_path / "store.duckdb") as store:
+        docs = [(f"d{i}", "Daily" if i < 10 else "Weekly") for i in range(14)]
+        store.con.executemany("INSERT INTO documents (doc_id, outlet) VALUES (?, ?)", docs)
+        store.con.executemany("INSERT INTO spans VALUES (?, 0, 5, 'propaganda', ?, 0.5, 'x', 'x')",
+                              [("d0", "Doubt"), ("d1", "Doubt"), ("d10", "Slogans")])
+        store.con.executemany("INSERT INTO scores VALUES (?, 'clickbait', ?)",
+                              [(d, 0.9 if i < 5 else 0.1) for i, (d, _) in enumerate(docs)])
+        daily = queries.technique_rates_by_outlet(store)["outlets"]["Daily"]
+        assert daily["counts"] == {"Doubt": 2, "Slogans": 0}  # a technique it never used counts 0 of 10
+        assert daily["intervals"]["Slogans"] == queries.wilson(0, 10)
+        clickbait = {c["outlet"]: c for c in queries.clickbait_by_outlet(store)}
+        assert (clickbait["Daily"]["flagged"], clickbait["Daily"]["interval"]) == (5, queries.wilson(5, 10))
+        assert clickbait["Weekly"]["flagged"] == 0
+
+
 def test_the_writer_gathers_results_that_arrive_together():
     import queue
 

@@ -6,12 +6,15 @@ from ..techniques import display_name
 from .html import _env, asset
 
 
-def bar_chart(items: list[tuple[str, float, str]], width: int = 640, bar: int = 18, label_w: int = 220) -> dict:
-    """Horizontal bars: (label, value in [0, 1], note). Geometry for the SVG template."""
+def bar_chart(items: list[tuple[str, float, tuple[float, float]]], width: int = 640, bar: int = 18,
+              label_w: int = 220) -> dict:
+    """Horizontal bars: (label, value in [0, 1], its 95 % interval), the interval drawn as a
+    whisker. Geometry for the SVG template."""
+    scale = width - label_w - 60
     rows = []
-    for i, (label, value, note) in enumerate(items):
-        w = max(0.0, min(1.0, value)) * (width - label_w - 60)
-        rows.append({"y": i * (bar + 6), "label": label, "w": round(w, 1), "value": value, "note": note})
+    for i, (label, value, (lo, hi)) in enumerate(items):
+        rows.append({"y": i * (bar + 6), "label": label, "w": round(max(0.0, min(1.0, value)) * scale, 1),
+                     "value": value, "lo": round(label_w + lo * scale, 1), "hi": round(label_w + hi * scale, 1)})
     return {"width": width, "height": len(items) * (bar + 6) + 4, "bar": bar, "label_w": label_w, "rows": rows}
 
 
@@ -81,7 +84,7 @@ def render_corpus_report(data: dict) -> str:
     comparable = {o: v for o, v in techniques["outlets"].items() if v["articles"] >= data["min_articles"]}
     top_labels = sorted(techniques["labels"], key=lambda lab: -sum(v["rates"].get(lab, 0) for v in comparable.values()))
     clickbait = data["clickbait"]
-    cb_chart = bar_chart([(c["outlet"], c["rate"], f"{c['articles']} articles")
+    cb_chart = bar_chart([(c["outlet"], c["rate"], c["interval"])
                           for c in clickbait if c["articles"] >= data["min_articles"]][:25])
     # Over time, each outlet on its own line: a rate over the whole store would mix a change in
     # which outlets it holds with a change in how they write.

@@ -40,20 +40,37 @@ def technique_rates_by_outlet(store: CorpusStore) -> dict:
     for outlet, n, label, k in rows:
         spans, quoted = voice.get(outlet, (0, 0))
         # How many of the outlet's spans are words it quotes rather than writes.
-        entry = outlets.setdefault(outlet, {"articles": n, "rates": {}, "spans": spans, "quoted": quoted})
+        entry = outlets.setdefault(outlet, {"articles": n, "rates": {}, "counts": {}, "intervals": {},
+                                            "spans": spans, "quoted": quoted})
         if label:
             entry["rates"][label] = k / n
+            entry["counts"][label] = k
+            entry["intervals"][label] = wilson(k, n)
             labels.add(label)
+    for entry in outlets.values():  # a technique an outlet never used: 0 of n, and its interval
+        for label in labels - entry["counts"].keys():
+            entry["counts"][label], entry["intervals"][label] = 0, wilson(0, entry["articles"])
     return {"outlets": outlets, "labels": sorted(labels)}
 
 
 def clickbait_by_outlet(store: CorpusStore) -> list[dict]:
     rows = store.con.execute("""
-        SELECT coalesce(d.outlet, '(unknown)'), count(*), avg(CASE WHEN s.value >= 0.5 THEN 1 ELSE 0 END),
-               avg(s.value)
+        SELECT coalesce(d.outlet, '(unknown)'), count(*), count(*) FILTER (WHERE s.value >= 0.5), avg(s.value)
         FROM documents d JOIN scores s USING (doc_id) WHERE s.name = 'clickbait'
         GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
-    return [{"outlet": o, "articles": n, "rate": r, "mean": m} for o, n, r, m in rows]
+    return [{"outlet": o, "articles": n, "flagged": k, "rate": k / n, "interval": wilson(k, n), "mean": m}
+            for o, n, k, m in rows]
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % Wilson interval of a share k/n: how far an outlet's rate could move with another draw of
+    as many of its articles. It says nothing of the models' own errors."""
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def over_time(store: CorpusStore) -> dict:
