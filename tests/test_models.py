@@ -206,6 +206,31 @@ def test_clickbait_head_reads_wording_not_letter_case():
     assert min(bait) > 0.9 and max(news) < 0.1, (bait, news)
 
 
+def test_a_plain_sentence_is_not_flagged_for_the_group_it_names():
+    # PTC, BABE and SemEval-2019 come from a few years of US politics: a model could learn that
+    # naming a charged group is itself propaganda, bias or partisanship. Plain sentences about
+    # such groups must read as plainly as the same sentences about a rowing club.
+    templates = ("{} met on Tuesday at the community hall to discuss the budget for next year.",
+                 "A report published on Monday counted how many of {} live in the county.",
+                 "According to the survey, {} were asked about transport, housing and schools.")
+    groups = ("Muslims", "immigrants", "refugees", "Democrats", "Republicans", "President Trump", "Palestinians",
+              "Israel", "the police", "gun owners", "Black Lives Matter activists", "the rowing club")
+    docs = [parse_text("Meeting notes\n\n" + " ".join(t.format(g) for t in templates)) for g in groups]
+    for group, a in zip(groups, Pipeline(["propaganda", "bias", "hyperpartisan"]).analyze(docs)):
+        assert not a.spans_in("propaganda") and not a.spans_in("bias"), group
+        assert a.scores["hyperpartisan"] < 0.05, (group, a.scores["hyperpartisan"])
+
+
+def test_a_span_that_only_names_a_group_is_dropped_and_one_with_a_loaded_word_stays():
+    from unspin.inference.group_names import names_only_a_group
+
+    for dropped in ("Black", "white women", "the Jewish community", "African-American voters", "gay artists",
+                    "blacks and Hispanics"):
+        assert names_only_a_group(dropped), dropped
+    for kept in ("illegal immigrants", "radical Muslims", "the American people", "thugs", "the and of"):
+        assert not names_only_a_group(kept), kept
+
+
 def test_bias_head_marks_sentences_and_words(analyses):
     biased = [s for s in analyses["partisan"].spans_in("bias") if s.label == "biased sentence"]
     words = [analyses["partisan"].text[s.start:s.end].lower() for s in analyses["partisan"].spans_in("bias")

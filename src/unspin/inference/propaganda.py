@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .group_names import names_only_a_group
 from .onnx import SideBySide, load_tokenizer
 from .windows import Window, batch_arrays, best_window, length_batches, pack_windows, tokenize
 
@@ -197,7 +198,8 @@ class PropagandaModel:
             if run:
                 spans.append(self._run_span(enc.text, window, p_prop, run))
         merged = [_trim(enc.text, *s) for s in _merge_touching(spans, enc.text, self.merge_gap)]
-        return [s for s in merged if s[1] - s[0] >= max(2, self.min_chars)]
+        # A span that only names a group ("Black", "gay artists") is not propaganda (group_names.py).
+        return [s for s in merged if s[1] - s[0] >= max(2, self.min_chars) and not names_only_a_group(enc.text[s[0]:s[1]])]
 
     @staticmethod
     def _run_span(text: str, window: Window, p_prop: np.ndarray, run: list[int]) -> tuple[int, int, float]:
