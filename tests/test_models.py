@@ -231,6 +231,15 @@ def test_a_span_that_only_names_a_group_is_dropped_and_one_with_a_loaded_word_st
         assert not names_only_a_group(kept), kept
 
 
+def test_a_word_that_names_a_group_is_never_shown_as_the_biased_word():
+    # "refugees" is in the experts' lexicon (marked in 3 of the 11 training sentences that use it);
+    # the bias is in what the sentence says of them.
+    a = Pipeline(["bias"])(parse_text("Town meeting\n\nThe radical left wants to flood our quiet towns with "
+                                      "refugees who refuse to obey our laws and values."))
+    words = [a.text[s.start:s.end] for s in a.spans_in("bias") if s.label == "biased word"]
+    assert "radical" in words and "refugees" not in words, words
+
+
 def test_bias_head_marks_sentences_and_words(analyses):
     biased = [s for s in analyses["partisan"].spans_in("bias") if s.label == "biased sentence"]
     words = [analyses["partisan"].text[s.start:s.end].lower() for s in analyses["partisan"].spans_in("bias")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..analysis import Analysis
+from ..inference.group_names import IDENTITY_WORDS
 from ..inference.text_classifier import LEXICON_WORD
 from .base import Analyzer, probability, register
 from .models import model_dir, sentence_probabilities
@@ -125,9 +126,10 @@ class BiasAnalyzer(Analyzer):
     def _loaded_words(self, text: str) -> list[tuple[int, int, list[int]]]:
         """(start, end, [sentences marked, sentences holding it]) of the lexicon's words in ``text``,
         but not a capitalised word inside the sentence: that is a name ("Giant Company Software"),
-        whatever the word means elsewhere."""
+        whatever the word means elsewhere; nor a word that names a group of people ("refugees",
+        marked in 3 of 11 training sentences): the bias is in what is said of them."""
         return [(m.start(), m.end(), self.lexicon[m.group(0).lower()]) for m in LEXICON_WORD.finditer(text)
-                if m.group(0).lower() in self.lexicon
+                if m.group(0).lower() in self.lexicon and m.group(0).lower() not in IDENTITY_WORDS
                 and not (m.group(0)[0].isupper() and _LETTER.search(text, 0, m.start()))]
 
 
