@@ -122,7 +122,7 @@ Calibration of span scores on the test split: ECE {cal.get('ece', float('nan')):
   politician says as the article's propaganda. The span is right; the attribution is the reader's.
 * Span boundaries are fuzzy (the metric gives partial credit for overlap); spans often cover a
   whole clause where annotators marked a few words.
-* Identity words: the tagger marks a plain "white" or "Black" as Name calling (46 of the 10,342
+* Identity words: the tagger marks a plain "white" or "Black" as Name calling (47 of the 10,342
   spans it found on the 645 SemEval-2019 articles, 112 spans naming only a group of people). Since
   1.0.7 a span made only of identity words, plain group nouns and function words is dropped
   (`inference/group_names.py`, a word list: a group it does not list still gets flagged);

@@ -2,7 +2,7 @@
 
 The tagger, trained on a few years of partisan US news, sometimes marks a plain identity word as
 propaganda (Name calling, Flag-waving): on the 645 SemEval-2019 articles, 112 of 10,342 spans
-only named a group, 46 of them "white" or "Black" as Name calling. In the PTC articles such a span
+only named a group, 47 of them "white" or "Black" as Name calling. In the PTC articles such a span
 is almost never gold: 11 of 6,128 gold spans consist of group words alone, 7 of them Repetition,
 which found spans never get; on the 88 held-out articles the tagger found 9 such spans and none
 overlapped a gold span. A span is dropped when every word in it is an identity word, a
