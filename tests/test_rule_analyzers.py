@@ -171,6 +171,13 @@ def test_headline_cues_only_look_at_the_title():
     ("Mark Oaten, for the Liberal Democrats, said the vote was lost.", "Mark Oaten", "said",
      "Mark Oaten, for the Liberal Democrats, said"),
     ("Mr Howard last week said his team agreed.", "Mr Howard", "said", "Mr Howard last week said"),
+    # An aside between dashes, a comma aside that starts with "in his ...", and "vowed" (attribution 1.3.0).
+    ("On Thursday, Lord Bingham - a senior law lord - said the rules were unlawful.", "Lord Bingham", "said",
+     "Lord Bingham - a senior law lord - said"),
+    ("Judge David Sentelle, in his ruling, said such laws were aimed at illegal conduct.", "Judge David Sentelle",
+     "said", "Judge David Sentelle, in his ruling, said"),
+    ("And the chancellor vowed to continue the fight against child poverty.", "the chancellor", "vowed",
+     "the chancellor vowed"),
 ])
 def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     found = find_attributions(sentence)
@@ -204,6 +211,7 @@ def test_attribution_names_source_and_cue(sentence, source, cue, evidence):
     "The party presented Mr Houston's reported views as policy.",
     "Its presenters, known as Ant and Dec, said Monday's deciding vote was the closest ever.",
     "An auction of debt in August found few takers.",
+    "The couple renewed their vows in June.",
 ])
 def test_attribution_leaves_unsourced_statements_alone(sentence):
     assert find_attributions(sentence) == []

@@ -20,6 +20,7 @@ _VERBS = (r"said|says|say|told|tells|reported|reports|stated|states|claimed|clai
           r"disclosed|concluded|concludes|conclude|found|finds|showed|shows|show|believes|believe|denied|denies|"
           r"deny|maintained|maintains|maintain|asserted|asserts|contended|contends|contend|countered|recalled|"
           r"observed|stressed|stresses|stress|emphasized|emphasised|conceded|concedes|concede|pointed\s+out|"
+          r"vowed|vows|vow|"
           r"told\s+reporters|wrote\s+on\s+\w+|said\s+in\s+a\s+statement|according")
 # Longest alternatives first, so "told reporters" wins over "told".
 _CUE = re.compile(r"\b(?:" + "|".join(sorted(_VERBS.split("|"), key=len, reverse=True)) + r")\b")
@@ -61,7 +62,8 @@ _ROLE_AT_END = re.compile(_ROLE + r"$")  # "officials", "editor-in-chief"
 _PRONOUN_WORDS = {"he", "she", "they", "we"}
 # "Mark Ellison, who chairs the League, said": the subject sits before an appositive clause.
 _APPOSITIVE = re.compile(rf"(?P<np>(?!\d+\b){_NAME}|\b(?:[Tt]he|[Aa]n?)\s+(?:{_MODIFIER}\s+){{0,2}}{_ROLE}),\s+"
-                         rf"(?:(?:who|which|a|an|the|its|his|her|of|from|for|at|one|speaking|writing|led|based)\b|"
+                         rf"(?:(?:who|which|a|an|the|its|his|her|of|from|for|at|one|speaking|writing|led|based|"
+                         rf"in\s+(?:a|an|the|his|her|its|their))\b|"
                          rf"(?:{_MODIFIER}\s+){{0,2}}{_ROLE})[^,;]{{0,100}},\s*$")
 # "The chairman of the League, Mark Ellison, said": a person's name between commas is the speaker
 # (two to four capitalised words; "…, Oxfordshire, said", "…, 45, wrote" or "…, MP for Hornsey,"
@@ -81,6 +83,8 @@ _ADDS_UP = re.compile(r"add(?:s|ed)?\s+up\b")  # "exports added up to $2bn" repo
 # An aside in brackets between a subject and its verb: "Clinton's emails (the ones that weren't
 # deleted), revealed that ...".
 _ASIDE = re.compile(r"\s*\([^()]{1,150}\)\s*(?P<comma>,?)\s*$")
+# The same between dashes: "Lord Bingham - a senior law lord - said".
+_DASH_ASIDE = re.compile(r"\s+[-–—]\s+[^-–—]{1,150}?\s+[-–—]\s*$")
 # Words between a subject and its verb that are not part of the subject: "Tedros on Wednesday said".
 _FILLER = re.compile(r"(?:\s+(?:on|last|this|late|early)\s+\w+day|\s+(?:last|this|next)\s+(?:week|month|year)|"
                      r",\s+however,|\s+(?:also|previously|later|earlier|"
@@ -106,7 +110,7 @@ _LEADING_JUNK = re.compile(r"^(?:(?:(?:In|By|Since|Until|During)\s+(?:early\s+|l
                            r"\b,?\s+)+")
 # Cue words that are also nouns: "her tweets", "Hill's tweets", "a ESPN show", "the claims".
 _NOUN_LIKE_CUES = {"tweets", "show", "shows", "claims", "claim", "reports", "states", "notes", "finds", "estimates",
-                   "estimate", "stress", "stresses"}
+                   "estimate", "stress", "stresses", "vows", "vow"}
 # A phrase after "make", "let", "dare" ... is the object of that verb, not a source: "will make a lot
 # of people believe", "How dare people suggest".
 _CAUSATIVE = re.compile(r"\b(?:make|makes|made|making|let|lets|letting|dare|dares|help|helps|helped|see|saw|"
@@ -139,7 +143,7 @@ _SCORES = {"according-to": 0.9, "reported-speech": 0.85, "document": 0.85}
 @register
 class AttributionAnalyzer(Analyzer):
     name = "attribution"
-    version = "1.2.0"  # 1.2.0: an aside in brackets before the verb, emails, no "he" resolved to a body
+    version = "1.3.0"  # 1.3.0: an aside between dashes or ", in his ruling," before the verb; "vowed"
     order = 30
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
@@ -189,6 +193,9 @@ def _subject_before(text: str, cue: re.Match) -> tuple[str, int, int] | None:
     aside = _ASIDE.search(left)
     if aside:  # the comma after it stays: "Jo Bloggs, head of the Union (NUT), said"
         left = left[:aside.start()] + aside.group("comma")
+    dashed = _DASH_ASIDE.search(left)
+    if dashed:
+        left = left[:dashed.start()]
     # A subject ending at the cue starts within _NP_REACH characters of it; searching only there
     # keeps this, the costliest pattern, from trying every position of a long sentence.
     m = (_APPOSITIVE.search(left)
