@@ -16,6 +16,7 @@ def spans(text: str, layer: str) -> list[tuple[str, str]]:
     ("Share this with everyone you know!", "share", "Share this with everyone you know!"),
     ("Please share if you agree.", "share", "Please share if you agree."),
     ("Spread the word before it is too late!", "share", "Spread the word before it is too late!"),
+    ("This matters. Please help us spread the word!", "share", "spread the word!"),
     ("Like us on Facebook for more stories.", "like", "Like us on Facebook for more stories."),
     ("Let us know what you think in the comments below.", "comment",
      "Let us know what you think in the comments below."),
@@ -54,6 +55,8 @@ def test_engagement_finds_leftover_share_widget_text():
     "The president pledged to donate $1 million to relief efforts.",
     "The state would not make a contribution in the form of a subsidy.",
     "They would then share it with each other.",
+    "Mr. Cruz said his campaign mistakenly spread the word that Ben Carson was quitting the race.",
+    "The volunteers spread the word door to door.",
     "“Please retweet if you think this hate should be banned,” the activist wrote.",
     "He told the crowd: “Sign the petition to stop the new tax!”",
     # A question put to the guest of an interview transcript.

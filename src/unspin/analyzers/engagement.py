@@ -54,7 +54,10 @@ RULES = [
          r"everywhere|if|so|before|to)\b|\s+(?:\w+\s+)?" + _SHAREABLE + r")|if\s+you\s+(?:agree|care|support)"
          r"|the\s+(?:article|story|post|video|news)|with\s+(?:all\s+)?(?:your\s+)?(?:friends|family|everyone))\b"
          + _TAIL, 0.9, _SHARE, triggers=_T_SHARE),
-    rule("share", r"\bspread\s+the\s+word\b" + _TAIL, 0.85, _SHARE, triggers=_T_SHARE),
+    # "Spread the word" is a call where a sentence starts it or "please", "help (us)" or "and" lead
+    # in; "his campaign mistakenly spread the word that ..." reports a past act.
+    rule("share", r"(?:(?<![^\s\"“(])(?<![\w,;:]\s)|(?<=\bplease\s)|(?<=\bhelp\s)|(?<=\bus\s)|(?<=\band\s))"
+         r"spread\s+the\s+word\b" + _TAIL, 0.85, _SHARE, triggers=_T_SHARE),
     rule("share", _call("pass") + r"pass\s+(?:it|this)\s+on\b[.!?]*", 0.8, _SHARE, triggers=_T_SHARE),
     rule("share", r"\bplease\s+(?:retweet|repost|forward)\b" + _TAIL, 0.9, _SHARE, triggers=_T_SHARE),
     rule("share", r"\bmake\s+(?:this|it)\s+go\s+viral\b" + _TAIL, 0.9, _SHARE, triggers=_T_SHARE),
@@ -110,7 +113,7 @@ _WIDGET_LINE = re.compile(rf"^[ \t]*(?:{_WIDGET_WORD}[ \t]*[:|,•·/]?[ \t]*){{
 @register
 class EngagementAnalyzer(Analyzer):
     name = "engagement"
-    version = "1.1.0"
+    version = "1.2.0"  # 1.2.0: "spread the word" only as a call (sentence start, "please", "help us", "and")
     order = 20
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
