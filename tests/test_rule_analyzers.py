@@ -17,6 +17,8 @@ def spans(text: str, layer: str) -> list[tuple[str, str]]:
     ("Please share if you agree.", "share", "Please share if you agree."),
     ("Spread the word before it is too late!", "share", "Spread the word before it is too late!"),
     ("This matters. Please help us spread the word!", "share", "spread the word!"),
+    ("Was the NSA involved? Leave your thoughts below!", "comment", "Leave your thoughts below!"),
+    ("It gets in everywhere. What are your thoughts?", "comment", "What are your thoughts?"),
     ("Like us on Facebook for more stories.", "like", "Like us on Facebook for more stories."),
     ("Let us know what you think in the comments below.", "comment",
      "Let us know what you think in the comments below."),

@@ -71,8 +71,10 @@ RULES = [
          + _TAIL, 0.9, _COMMENT, triggers=_T_COMMENT),
     rule("comment", r"\b(?:let\s+us\s+know|tell\s+us)\s+(?:what\s+you\s+think|your\s+(?:thoughts|opinions?|views))\b"
          + _TAIL, 0.85, _COMMENT, triggers=_T_COMMENT),
-    rule("comment", r"\bshare\s+your\s+(?:thoughts|opinions?|views)\b" + _TAIL, 0.85, _COMMENT, triggers=_T_COMMENT),
+    rule("comment", r"\b(?:share|leave|post|drop)\s+your\s+(?:thoughts|opinions?|views)\b" + _TAIL, 0.85, _COMMENT,
+         triggers=_T_COMMENT),
     rule("comment", r"\bwhat\s+do\s+you\s+think\s*\?+", 0.7, _COMMENT, triggers=_T_COMMENT),
+    rule("comment", r"\bwhat\s+are\s+your\s+thoughts\s*\?+", 0.7, _COMMENT, triggers=_T_COMMENT),
     rule("subscribe", r"\b(?:subscribe|sign\s+up)\s+(?:to|for)\s+(?:our|the|my)\s+(?:free\s+|daily\s+|weekly\s+)?"
          r"(?:newsletters?|channel|podcast|updates|mailing\s+list|e-?mails?|alerts)\b" + _TAIL, 0.85, _SUBSCRIBE, triggers=_T_SUBSCRIBE),
     rule("subscribe", r"\bsubscribe\s+(?:now|today|here)\b" + _TAIL, 0.85, _SUBSCRIBE, triggers=_T_SUBSCRIBE),
@@ -113,7 +115,9 @@ _WIDGET_LINE = re.compile(rf"^[ \t]*(?:{_WIDGET_WORD}[ \t]*[:|,•·/]?[ \t]*){{
 @register
 class EngagementAnalyzer(Analyzer):
     name = "engagement"
-    version = "1.2.0"  # 1.2.0: "spread the word" only as a call (sentence start, "please", "help us", "and")
+    # 1.2.0: "spread the word" only as a call (sentence start, "please", "help us", "and");
+    # "leave your thoughts", "what are your thoughts?"
+    version = "1.2.0"
     order = 20
 
     def analyze(self, batch: Sequence[Analysis]) -> None:
