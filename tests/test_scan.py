@@ -412,3 +412,46 @@ def test_report_lists_the_fact_checks_the_corpus_claims_were_matched_to(tmp_path
     assert '<a href="https://checks.example/bridge" rel="noreferrer noopener">' in section
     assert "javascript:" not in section  # not a link: the URL is not http(s)
     assert "&lt;b&gt;flu&lt;/b&gt;" in section and "<b>" not in section
+
+
+def test_reanalyze_redoes_documents_from_other_analyzers_or_versions_and_the_report_says_when_they_mix(tmp_path):
+    records = [{"id": f"d{i}", "title": f"Story {i}", "outlet": "Daily",
+                "text": f"The council met on Monday {i}. Share this with your friends before it is too late!"}
+               for i in range(3)]
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    (tmp_path / "b.jsonl").write_text(json.dumps({**records[0], "id": "new", "text": "A new story."}) + "\n")
+    store = tmp_path / "store.duckdb"
+
+    def engagement_rows():
+        with duckdb.connect(str(store), read_only=True) as con:
+            return con.execute("SELECT count(*) FROM spans WHERE layer = 'engagement'").fetchone()[0]
+
+    scan([str(tmp_path / "a.jsonl")], store, engine="inline", analyzers=["headline"], progress="none")
+    # A wider scan skips what the store has: the three documents keep the narrower analysis...
+    second = scan([str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")], store, engine="inline",
+                  analyzers=["headline", "engagement"], progress="none")
+    assert (second.analyzed, second.skipped, engagement_rows()) == (1, 3, 0)
+    # ... and the report says the store mixes two configurations.
+    html = build_report(store, min_articles=1)
+    assert "This store mixes 2 analyzer configurations" in html and "3 documents: without engagement" in html
+    redone = scan([str(tmp_path / "a.jsonl")], store, engine="inline", analyzers=["headline", "engagement"],
+                  progress="none", reanalyze=True)
+    assert (redone.analyzed, redone.reanalyzed, redone.skipped) == (3, 3, 0) and engagement_rows() == 3
+    with duckdb.connect(str(store), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT doc_id) FROM documents").fetchone() == (4, 4)
+        assert con.execute("SELECT count(*) FROM (SELECT doc_id, start, label FROM spans GROUP BY ALL "
+                           "HAVING count(*) > 1)").fetchone()[0] == 0  # old rows replaced, not doubled
+    assert "analyzer configurations" not in build_report(store, min_articles=1)
+    again = scan([str(tmp_path / "a.jsonl")], store, engine="inline", analyzers=["headline", "engagement"],
+                 progress="none", reanalyze=True)
+    assert (again.analyzed, again.skipped) == (0, 3)
+    # A document analysed with another version of an analyzer is redone too.
+    with duckdb.connect(str(store)) as con:
+        run_id, models = con.execute("SELECT r.run_id, r.models FROM documents d JOIN runs r USING (run_id) "
+                                     "WHERE d.id = 'new'").fetchone()
+        older = {**json.loads(models), "engagement": "0.9.0"}
+        con.execute("UPDATE runs SET models = ? WHERE run_id = ?", [json.dumps(older), run_id])
+    assert "engagement 0.9.0" in build_report(store, min_articles=1)
+    last = scan([str(tmp_path / "b.jsonl")], store, engine="inline", analyzers=["headline", "engagement"],
+                progress="none", reanalyze=True)
+    assert (last.analyzed, last.reanalyzed) == (1, 1)

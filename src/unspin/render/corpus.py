@@ -79,6 +79,24 @@ def over_time_charts(over_time: dict, outlets: list[str]) -> list[dict]:
     return charts
 
 
+def configuration_notes(configurations: list[dict]) -> list[str]:
+    """One line per analyzer configuration of a store that mixes them: its documents and how it
+    differs from the others ("clickbait 1.0.0", "no propaganda")."""
+    if len(configurations) < 2:
+        return []
+    every = sorted({n for c in configurations for n in c["analyzers"]})
+    lines = []
+    for c in configurations:
+        missing = [n for n in every if n not in c["analyzers"]]
+        extra = [n for n in c["analyzers"] if any(n not in o["analyzers"] for o in configurations)]
+        versions = [f"{n} {c['models'].get(n) or '(version not recorded)'}" for n in every if n in c["analyzers"]
+                    and len({o["models"].get(n) for o in configurations if n in o["analyzers"]}) > 1]
+        parts = ([f"with {', '.join(sorted(extra))}"] if extra else []) + \
+                ([f"without {', '.join(missing)}"] if missing else []) + versions
+        lines.append(f"{c['documents']} document{'s' if c['documents'] != 1 else ''}: {'; '.join(parts)}")
+    return lines
+
+
 def render_corpus_report(data: dict) -> str:
     techniques = data["techniques"]
     comparable = {o: v for o, v in techniques["outlets"].items() if v["articles"] >= data["min_articles"]}
@@ -100,4 +118,5 @@ def render_corpus_report(data: dict) -> str:
         terms_few={o: t for o, t in terms.items() if articles.get(o, 0) < data["min_articles"]},
         few=[(o, v["articles"]) for o, v in techniques["outlets"].items() if v["articles"] < data["min_articles"]],
         cb_chart=cb_chart, time_charts=time_charts, timed=timed[:MAX_LINES], timed_more=len(timed) - MAX_LINES,
-        month_min=MONTH_MIN_ARTICLES, css=asset("unspin.css"))
+        month_min=MONTH_MIN_ARTICLES, mixed=configuration_notes(data["overview"].get("configurations", [])),
+        css=asset("unspin.css"))

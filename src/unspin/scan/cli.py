@@ -23,7 +23,11 @@ import click
 @click.option("--progress", type=click.Choice(["auto", "bar", "plain", "none"]), default="auto", show_default=True)
 @click.option("--set", "settings", multiple=True, metavar="ANALYZER.OPTION=VALUE",
               help="An analyzer option, e.g. claims.match_top=3 (repeatable; see docs/analyzers.md).")
-def scan_command(inputs, store, engine, workers, scheduler, fast, only, batch_size, max_bytes, progress, settings):
+@click.option("--reanalyze", is_flag=True,
+              help="Analyse again the documents the store holds from a run with other analyzers or other "
+                   "versions of them (a --fast triage, an older unspin), replacing their rows.")
+def scan_command(inputs, store, engine, workers, scheduler, fast, only, batch_size, max_bytes, progress, settings,
+                 reanalyze):
     """Analyse folders (txt/html), JSONL/CSV/Parquet files, RSS/Atom feeds and WARC files into a store, resumably."""
     from ..ingest import Limits
     from .runner import scan
@@ -41,7 +45,7 @@ def scan_command(inputs, store, engine, workers, scheduler, fast, only, batch_si
         raise click.UsageError(str(exc)) from None
     summary = scan(inputs, store, engine=engine, workers=workers, scheduler=scheduler, analyzers=analyzers,
                    fast=fast, batch_size=batch_size, limits=Limits.from_env(max_bytes), progress=progress,
-                   config=config)
+                   config=config, reanalyze=reanalyze)
     from ..render.text import visible
 
     click.echo(visible(summary.text()), err=True)  # failure reasons quote the inputs: untrusted text

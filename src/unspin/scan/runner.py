@@ -28,6 +28,7 @@ class ScanSummary:
     run_id: str = ""
     analyzed: int = 0
     skipped: int = 0  # already in the store (or repeated in the input)
+    reanalyzed: int = 0  # of the analysed: in the store already, from a run with other analyzers or versions
     failed: int = 0
     not_english: int = 0  # analysed (stored with their language) but the English-only analyzers skipped
     failures: list[tuple[str, str]] = field(default_factory=list)
@@ -37,6 +38,9 @@ class ScanSummary:
         rate = self.analyzed / self.seconds if self.seconds else 0.0
         lines = [f"analysed {self.analyzed}, skipped {self.skipped} already done, failed {self.failed} "
                  f"in {self.seconds:.1f} s ({rate:.1f} documents/s)"]
+        if self.reanalyzed:
+            lines.append(f"  {self.reanalyzed} of the analysed were in the store from a run with other analyzers or "
+                         "versions of them: analysed again, their old rows replaced")
         if self.not_english:
             lines.append(f"  {self.not_english} of the analysed are not English: stored with their language, "
                          "the English-only analyzers skipped")
@@ -50,8 +54,11 @@ class ScanSummary:
 def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers: int | None = None,
          scheduler: str | None = None, analyzers: Sequence[str] | None = None, fast: bool = False,
          batch_size: int = 16, limits: Limits | None = None, progress: str = "auto",
-         config: dict[str, dict] | None = None) -> ScanSummary:
-    """``config``: analyzer options, as for :class:`unspin.pipeline.Pipeline`."""
+         config: dict[str, dict] | None = None, reanalyze: bool = False) -> ScanSummary:
+    """``config``: analyzer options, as for :class:`unspin.pipeline.Pipeline`. ``reanalyze``:
+    documents the store holds from a run with other analyzers or other versions of them (a
+    ``--fast`` triage, an older unspin) are analysed again and their rows replaced; the others
+    are skipped, as always."""
     import json
 
     from ..analyzers.models import model_set
@@ -71,7 +78,13 @@ def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers
     models: dict[str, str] = {}
     try:
         known = store.known_ids()
-        summary.run_id = store.start_run(engine, names, {}, inputs, config)
+        expected: dict[str, str] = {}
+        stale: set[str] = set()
+        if reanalyze:
+            expected = recorded_versions(names, config or {})
+            current = store.analysed_with(names, expected)
+            stale, known = known - current, current
+        summary.run_id = store.start_run(engine, names, expected, inputs, config)
         pending_failures: list[tuple[str, str]] = []
         texts: dict[str, str] = {}
 
@@ -122,9 +135,10 @@ def scan(inputs: Sequence[str], store_path: Path, engine: str = "local", workers
                 if errors:
                     continue  # drain after a failure; the scan stops below
                 try:
-                    added = store.write(rows, summary.run_id)
+                    added = store.write(rows, summary.run_id, replace=stale)
                     with lock:
                         summary.analyzed += added
+                        summary.reanalyzed += sum(r["document"]["doc_id"] in stale for r in rows)
                     for where, reason in failures:
                         fail(where, reason)
                     store.record_failures(summary.run_id, take_failures())
@@ -183,6 +197,26 @@ def _with_waiting(results: queue.Queue, first: tuple) -> tuple[list[dict], list,
         rows += item[0]
         failures += item[1]
     return rows, failures, False
+
+
+def recorded_versions(names: Sequence[str], config: dict) -> dict[str, str]:
+    """The versions the analyses of this scan will record, models included. The models are
+    loaded in a child process: this one must not load them before its pool forks (a process
+    forked after onnxruntime made its thread pools must not use them)."""
+    import json
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_versions, tuple(names), json.dumps(config, sort_keys=True)).result()
+
+
+def _versions(names: tuple[str, ...], config: str) -> dict[str, str]:
+    import json
+
+    from ..pipeline import Pipeline
+
+    return Pipeline(list(names), config=json.loads(config)).versions
 
 
 def _warm_shared_state() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -99,12 +99,22 @@ class CorpusStore:
     def known_ids(self) -> set[str]:
         return {r[0] for r in self.con.execute("SELECT doc_id FROM documents").fetchall()}
 
+    def analysed_with(self, analyzers: Sequence[str], models: dict[str, str]) -> set[str]:
+        """The documents whose run used exactly these analyzers and these versions of them."""
+        same = [run_id for run_id, names, recorded in
+                self.con.execute("SELECT run_id, analyzers, models FROM runs").fetchall()
+                if set(filter(None, (names or "").split(","))) == set(analyzers)
+                and json.loads(recorded or "{}") == models]
+        rows = self.con.execute("SELECT doc_id FROM documents WHERE list_contains(?, run_id)", [same]).fetchall()
+        return {r[0] for r in rows}
+
     def count(self) -> int:
         return self.con.execute("SELECT count(*) FROM documents").fetchone()[0]
 
-    def write(self, rows: Sequence[dict], run_id: str) -> int:
+    def write(self, rows: Sequence[dict], run_id: str, replace: Collection[str] = ()) -> int:
         """Write analysed documents (``analysis_row`` dicts) in one transaction; returns how many
-        were new (a document already present is left as it is)."""
+        were written. A document already present is left as it is, unless its id is in ``replace``:
+        then its old rows give way to the new ones (``unspin scan --reanalyze``)."""
         import pyarrow as pa
 
         if not rows:
@@ -119,21 +129,26 @@ class CorpusStore:
         claims = pa.Table.from_pylist([c for r in fresh for c in r["claims"]], schema=_CLAIM_SCHEMA())
         scores = pa.Table.from_pylist([s for r in fresh for s in r["scores"]], schema=_SCORE_SCHEMA())
         tables = {"docs": docs, "spans": spans, "claims": claims, "scores": scores}
+        replaced = [doc_id for doc_id in seen if doc_id in replace]
         try:
-            return self._insert(tables, anti_join=False)
+            return self._insert(tables, anti_join=False, replaced=replaced)
         except Exception as exc:  # a document already in the store: take the careful path
             if "constraint" not in str(exc).lower():
                 raise
-            return self._insert(tables, anti_join=True)
+            return self._insert(tables, anti_join=True, replaced=replaced)
 
-    def _insert(self, tables: dict, anti_join: bool) -> int:
+    def _insert(self, tables: dict, anti_join: bool, replaced: Sequence[str] = ()) -> int:
         """One transaction. The scan already skips known documents, so the plain path inserts
-        everything; ``anti_join`` keeps only documents not yet in the store (and their rows)."""
+        everything; ``anti_join`` keeps only documents not yet in the store (and their rows).
+        The documents in ``replaced`` lose their old rows first."""
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
             for name, table in tables.items():
                 con.register(f"incoming_{name}", table)
+            if replaced:
+                for name in ("spans", "claims", "scores", "documents"):
+                    con.execute(f"DELETE FROM {name} WHERE list_contains(?, doc_id)", [list(replaced)])
             if anti_join:
                 con.execute("CREATE OR REPLACE TEMP TABLE new_docs AS "
                             "SELECT d.* FROM incoming_docs d ANTI JOIN documents USING (doc_id)")

@@ -1,6 +1,7 @@
 """The numbers behind the corpus report, as SQL over the store (plus MinHash LSH for clusters)."""
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 
 from ..analysis import QUOTED
@@ -20,7 +21,20 @@ def overview(store: CorpusStore) -> dict:
     failures = con.execute("SELECT count(*) FROM failures").fetchone()[0]
     return {"documents": docs, "outlets": outlets, "words": int(words), "first": first, "last": last,
             "runs": [dict(zip(("run_id", "started", "finished", "engine", "analyzers", "analyzed",
-                               "skipped", "failed"), r)) for r in runs], "failures": failures}
+                               "skipped", "failed"), r)) for r in runs], "failures": failures,
+            "configurations": configurations(store)}
+
+
+def configurations(store: CorpusStore) -> list[dict]:
+    """The analyzer configurations the store's documents were analysed with, most documents first:
+    {"documents", "analyzers", "models"}. More than one means the rates mix them."""
+    groups: dict[tuple, int] = {}
+    for names, models, n in store.con.execute(
+            "SELECT r.analyzers, r.models, count(*) FROM documents d JOIN runs r USING (run_id) GROUP BY 1, 2").fetchall():
+        key = (tuple(sorted(filter(None, (names or "").split(",")))), tuple(sorted(json.loads(models or "{}").items())))
+        groups[key] = groups.get(key, 0) + n
+    return [{"documents": n, "analyzers": list(names), "models": dict(models)}
+            for (names, models), n in sorted(groups.items(), key=lambda kv: -kv[1])]
 
 
 def technique_rates_by_outlet(store: CorpusStore) -> dict:
