@@ -240,6 +240,13 @@ def test_a_word_that_names_a_group_is_never_shown_as_the_biased_word():
     assert "radical" in words and "refugees" not in words, words
 
 
+def test_hyperpartisan_says_when_a_text_is_shorter_than_the_articles_it_learnt_from(analyses):
+    short = [w for w in analyses["partisan"].warnings if w.startswith("hyperpartisan:")]
+    assert short and "the text has 50 words" in short[0], analyses["partisan"].warnings
+    article = parse_text("Council approves budget\n\n" + " ".join(["The council approved the budget on Monday."] * 15))
+    assert not any(w.startswith("hyperpartisan:") for w in Pipeline(["hyperpartisan"])(article).warnings)
+
+
 def test_bias_head_marks_sentences_and_words(analyses):
     biased = [s for s in analyses["partisan"].spans_in("bias") if s.label == "biased sentence"]
     words = [analyses["partisan"].text[s.start:s.end].lower() for s in analyses["partisan"].spans_in("bias")
