@@ -56,8 +56,8 @@ RULES = [
          + _TAIL, 0.9, _SHARE, triggers=_T_SHARE),
     # "Spread the word" is a call where a sentence starts it or "please", "help (us)" or "and" lead
     # in; "his campaign mistakenly spread the word that ..." reports a past act.
-    rule("share", r"(?:(?<![^\s\"“(])(?<![\w,;:]\s)|(?<=\bplease\s)|(?<=\bhelp\s)|(?<=\bus\s)|(?<=\band\s))"
-         r"spread\s+the\s+word\b" + _TAIL, 0.85, _SHARE, triggers=_T_SHARE),
+    rule("share", r"\b(?=spread)(?:(?<![^\s\"“(])(?<![\w,;:]\s)|(?<=\bplease\s)|(?<=\bhelp\s)|(?<=\bus\s)|"
+         r"(?<=\band\s))spread\s+the\s+word\b" + _TAIL, 0.85, _SHARE, triggers=_T_SHARE),
     rule("share", _call("pass") + r"pass\s+(?:it|this)\s+on\b[.!?]*", 0.8, _SHARE, triggers=_T_SHARE),
     rule("share", r"\bplease\s+(?:retweet|repost|forward)\b" + _TAIL, 0.9, _SHARE, triggers=_T_SHARE),
     rule("share", r"\bmake\s+(?:this|it)\s+go\s+viral\b" + _TAIL, 0.9, _SHARE, triggers=_T_SHARE),
