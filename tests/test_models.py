@@ -206,6 +206,19 @@ def test_clickbait_head_reads_wording_not_letter_case():
     assert min(bait) > 0.9 and max(news) < 0.1, (bait, news)
 
 
+def test_a_plain_headline_about_a_group_is_not_taken_for_clickbait():
+    # The viral sites of the clickbait data wrote about some groups far more than the news outlets
+    # did; head 1.1.0 gave these headlines 0.27 ("Black") and 0.29 ("Transgender") on average.
+    templates = ("{} doctor opens clinic in the town centre", "{} students win regional science prize",
+                 "{} family sues council over school bus route", "{} farmer elected to county board")
+    # Head 1.2.0 narrows this, does not close it: "Gay students win regional science prize" is
+    # still 0.61 (1.1.0: 0.84; docs/benchmarks.md), so the test holds the mean, not every headline.
+    pipe = Pipeline(["clickbait"])
+    for group in ("Black", "Gay", "Transgender", "Local"):
+        probs = [pipe(parse_text(t.format(group) + "\n\nThe story.")).scores["clickbait"] for t in templates]
+        assert sum(probs) / len(probs) < 0.2, (group, probs)
+
+
 def test_a_plain_sentence_is_not_flagged_for_the_group_it_names():
     # PTC, BABE and SemEval-2019 come from a few years of US politics: a model could learn that
     # naming a charged group is itself propaganda, bias or partisanship. Plain sentences about

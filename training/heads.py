@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import random
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from .bias_words import lexicon_of
 from .bias_words import norm as _norm
 from .checkworthy import train_checkworthy
 from .head_features import ENCODER, HEADS, Features, evaluate, joined
+from .identity_swaps import swaps
 from .letter_case import other_case
 
 # The cross-validated grid of the small-data heads (bias, hyperpartisan): C, and how much the
@@ -60,6 +62,15 @@ def train_clickbait(features: Features, out: Path = HEADS) -> dict:
         chosen = [by_key[k] for k in split[name]]
         texts = [r["text"].strip() for r in chosen]
         sets[name] = (texts, features.sentences(f"cb-{name}", texts), np.array([r["label"] == 1 for r in chosen]))
+    # Training headlines about a group also with the group's word swapped for others (1.2.0), so that
+    # "Black" or "transgender" in a headline says less about clickbait (training/identity_swaps.py).
+    rng = random.Random(0)
+    texts, vectors, y = sets["train"]
+    swapped = [(v, label) for t, label in zip(texts, y) for v in swaps(t, rng)]
+    swapped_texts = [t for t, _ in swapped]
+    sets["train"] = (texts + swapped_texts,
+                     np.vstack([vectors, features.sentences("cb-train-identity-swaps", swapped_texts)]),
+                     np.concatenate([y, np.array([label for _, label in swapped], dtype=bool)]))
     recased = {name: ([other_case(t) for t in texts], vectors, y) for name, (texts, vectors, y) in sets.items()}
     _check_case_blind(features, sets["train"][0] + sets["dev"][0], recased["train"][0] + recased["dev"][0])
     # Every training headline in both cases (the same vector: the encoder lower-cases), so the
@@ -74,15 +85,32 @@ def train_clickbait(features: Features, out: Path = HEADS) -> dict:
         print(f"  C={C}: dev accuracy, mean of both cases {grid[C]:.4f}", flush=True)
     best = max(CLICKBAIT_CS, key=lambda C: (round(grid[C], 4), -C))
     spec = textclf.fit("clickbait", *both, *sets["dev"], blocks=("vector", "word", "char"), C=best)
-    spec["version"] = "1.1.0"  # 1.1.0: trained on both letter cases of every headline
+    spec["version"] = "1.2.0"  # 1.1.0: both letter cases of every headline; 1.2.0: identity words swapped
     textclf.save(spec, out / "clickbait.json.gz")
     return {"data": "Chakraborty et al. 2016 headlines, split 70/10/20 by line (data/splits/clickbait.json); "
-                    "training headlines also in the other letter case (training/letter_case.py)",
+                    "training headlines also in the other letter case (training/letter_case.py), and those about "
+                    f"a group also with its word swapped for others ({len(swapped)} copies, training/identity_swaps.py)",
             "selection": {"C": best, "dev_accuracy_both_cases": {str(C): round(v, 4) for C, v in grid.items()}},
             "dev": evaluate("clickbait dev", spec, *sets["dev"]),
             "test": evaluate("clickbait test", spec, *sets["test"]),
             "test_other_case": evaluate("clickbait test, other case", spec, *recased["test"]),
-            "style_probe": clickbait_probe(spec, features)}
+            "style_probe": clickbait_probe(spec, features), "identity_probe": identity_probe(spec, features)}
+
+
+IDENTITY_PROBE = ("{} doctor opens clinic in the town centre", "{} students win regional science prize",
+                  "{} family sues council over school bus route", "{} farmer elected to county board")
+IDENTITY_PROBE_WORDS = ("Local", "White", "Black", "Asian", "Mexican", "Muslim", "Jewish", "Christian", "Gay",
+                        "Transgender", "Immigrant", "Disabled", "Refugee")
+
+
+def identity_probe(spec: dict, features: Features) -> dict[str, float]:
+    """Mean clickbait probability of four plain news headlines written about each group (and about
+    "Local" people): a head that reads the group's word gives some groups' news more."""
+    texts = [t.format(word) for word in IDENTITY_PROBE_WORDS for t in IDENTITY_PROBE]
+    p = TextClassifier(spec).predict_proba(texts, features.sentences("cb-identity-probe", texts))
+    means = {w: round(float(x), 3) for w, x in zip(IDENTITY_PROBE_WORDS, p.reshape(len(IDENTITY_PROBE_WORDS), -1).mean(1))}
+    print(f"  clickbait identity probe: {means}", flush=True)
+    return means
 
 
 def _check_case_blind(features: Features, texts: list[str], recased: list[str]) -> None:

@@ -1,0 +1,37 @@
+"""Headlines with their identity words swapped for others ("Black students" -> "Muslim students").
+
+In the clickbait data the viral sites wrote about some groups far more than the news outlets did:
+"black" is in 105 clickbait headlines against 19 news ones, "trans" 26 against 4. A head that
+learns those words calls a plain news headline about a Black or transgender person clickbait
+(head 1.1.0: 0.27 and 0.29 on average over four plain templates, against 0.02 for "Local"). The
+clickbait recipe adds, for each training headline with such a word, four copies with it swapped
+for other identity words, with the same label, so that the words say less about the label.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+SWAPPABLE = ("black", "white", "asian", "hispanic", "latino", "jewish", "muslim", "christian", "catholic", "hindu",
+             "gay", "lesbian", "transgender", "trans", "queer", "bisexual", "mexican", "chinese", "arab", "immigrant",
+             "disabled")
+# Names and things in which the colour or word is no identity: "Black Friday", "White House".
+_NOT_IDENTITY = ("friday|panther|mirror|sea|death|hole|house|sox|widow|lightning|keys|sabbath|swan|box|belt|market|"
+                 "magic|ice|hat|tie|coffee|walkers|ops|eyed|christmas|noise|paper|wine|bread|rice|tea|sauce|dwarf|"
+                 "knight|star|claw|hawk|lotus|list|out|outs|chick")
+IDENTITY = re.compile(rf"(?<!walter\s)\b({'|'.join(SWAPPABLE)})\b(?!\s+(?:{_NOT_IDENTITY})\b)", re.IGNORECASE)
+
+
+def _like(word: str, model: str) -> str:
+    """``word`` in the letter case of ``model``."""
+    if model.isupper() and len(model) > 1:
+        return word.upper()
+    return word.capitalize() if model[:1].isupper() else word
+
+
+def swaps(text: str, rng: random.Random, k: int = 4) -> list[str]:
+    """Up to ``k`` copies of ``text``, each identity word replaced by another (none if it has none)."""
+    if not IDENTITY.search(text):
+        return []
+    return [IDENTITY.sub(lambda m: _like(rng.choice([w for w in SWAPPABLE if w != m.group(0).lower()]), m.group(0)),
+                         text) for _ in range(k)]
