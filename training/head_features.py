@@ -35,8 +35,14 @@ class Features:
         self.tag = hashlib.sha256((encoder / "model.onnx").read_bytes()).hexdigest()[:12]  # cache key
         CACHE.mkdir(parents=True, exist_ok=True)
 
+    def _path(self, name: str, texts: list[str], suffix: str) -> Path:
+        """The cache file of these texts: named by the texts' own hash too, so that a list changed
+        under the same name and length (a probe's words) is never served another list's vectors."""
+        digest = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:10]
+        return CACHE / f"{name}-{self.tag}-{len(texts)}-{digest}{suffix}"
+
     def sentences(self, name: str, texts: list[str]) -> np.ndarray:
-        path = CACHE / f"{name}-{self.tag}-{len(texts)}.npy"
+        path = self._path(name, texts, ".npy")
         if path.exists():
             return np.load(path)
         started = time.time()
@@ -46,7 +52,7 @@ class Features:
         return vectors
 
     def in_context(self, name: str, documents: list[list[str]]) -> list[np.ndarray]:
-        path = CACHE / f"{name}-{self.tag}-{len(documents)}.npz"
+        path = self._path(name, ["\x01".join(d) for d in documents], ".npz")
         if path.exists():
             data = np.load(path)
             return [data[str(i)] for i in range(len(documents))]
@@ -55,7 +61,7 @@ class Features:
         return vectors
 
     def articles(self, name: str, docs: list[Document]) -> np.ndarray:
-        path = CACHE / f"{name}-{self.tag}-{len(docs)}.npy"
+        path = self._path(name, [d.text for d in docs], ".npy")
         if path.exists():
             return np.load(path)
         sents = [[(s.start, s.end) for s in split_sentences(d)] for d in docs]
