@@ -99,12 +99,14 @@ class CorpusStore:
     def known_ids(self) -> set[str]:
         return {r[0] for r in self.con.execute("SELECT doc_id FROM documents").fetchall()}
 
+    def run_configurations(self) -> dict[str, tuple[frozenset[str], dict[str, str]]]:
+        """Each run's analyzers and the versions they recorded: run_id -> (names, versions)."""
+        return {run_id: (frozenset(filter(None, (names or "").split(","))), json.loads(recorded or "{}"))
+                for run_id, names, recorded in self.con.execute("SELECT run_id, analyzers, models FROM runs").fetchall()}
+
     def analysed_with(self, analyzers: Sequence[str], models: dict[str, str]) -> set[str]:
         """The documents whose run used exactly these analyzers and these versions of them."""
-        same = [run_id for run_id, names, recorded in
-                self.con.execute("SELECT run_id, analyzers, models FROM runs").fetchall()
-                if set(filter(None, (names or "").split(","))) == set(analyzers)
-                and json.loads(recorded or "{}") == models]
+        same = [run_id for run_id, config in self.run_configurations().items() if config == (frozenset(analyzers), models)]
         rows = self.con.execute("SELECT doc_id FROM documents WHERE list_contains(?, run_id)", [same]).fetchall()
         return {r[0] for r in rows}
 

@@ -1,7 +1,6 @@
 """The numbers behind the corpus report, as SQL over the store (plus MinHash LSH for clusters)."""
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 
 from ..analysis import QUOTED
@@ -28,10 +27,11 @@ def overview(store: CorpusStore) -> dict:
 def configurations(store: CorpusStore) -> list[dict]:
     """The analyzer configurations the store's documents were analysed with, most documents first:
     {"documents", "analyzers", "models"}. More than one means the rates mix them."""
+    runs = store.run_configurations()
     groups: dict[tuple, int] = {}
-    for names, models, n in store.con.execute(
-            "SELECT r.analyzers, r.models, count(*) FROM documents d JOIN runs r USING (run_id) GROUP BY 1, 2").fetchall():
-        key = (tuple(sorted(filter(None, (names or "").split(",")))), tuple(sorted(json.loads(models or "{}").items())))
+    for run_id, n in store.con.execute("SELECT run_id, count(*) FROM documents GROUP BY 1").fetchall():
+        names, models = runs.get(run_id, (frozenset(), {}))
+        key = (tuple(sorted(names)), tuple(sorted(models.items())))
         groups[key] = groups.get(key, 0) + n
     return [{"documents": n, "analyzers": list(names), "models": dict(models)}
             for (names, models), n in sorted(groups.items(), key=lambda kv: -kv[1])]
