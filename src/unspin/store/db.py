@@ -148,9 +148,13 @@ class CorpusStore:
         try:
             for name, table in tables.items():
                 con.register(f"incoming_{name}", table)
-            if replaced:
+            if replaced:  # a semi-join: a hash of the ids, not a list searched for every row of the table
+                import pyarrow as pa
+
+                con.register("replaced_ids", pa.table({"doc_id": list(replaced)}))
                 for name in ("spans", "claims", "scores", "documents"):
-                    con.execute(f"DELETE FROM {name} WHERE list_contains(?, doc_id)", [list(replaced)])
+                    con.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT doc_id FROM replaced_ids)")
+                con.unregister("replaced_ids")
             if anti_join:
                 con.execute("CREATE OR REPLACE TEMP TABLE new_docs AS "
                             "SELECT d.* FROM incoming_docs d ANTI JOIN documents USING (doc_id)")
