@@ -17,6 +17,7 @@ import json
 import os
 import sys
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +47,12 @@ def rule(on: bool) -> None:
     propaganda.names_only_a_group = names_only_a_group if on else (lambda text: False)
 
 
+@lru_cache(maxsize=1)
+def pipeline() -> Pipeline:
+    """One propaganda pipeline for every part (the rule is looked up at each call, so it can be switched)."""
+    return Pipeline(["propaganda"])
+
+
 def ptc() -> dict:
     base = SHARED / "ptc"
     texts = read_articles(base / "train-articles")
@@ -56,7 +63,7 @@ def ptc() -> dict:
     prepared = [article_document(a, texts[a]) for a in held]  # (document, shift of its offsets)
     rule(False)
     found = []
-    for a, (_, shift), analysis in zip(held, prepared, Pipeline(["propaganda"]).analyze(d for d, _ in prepared)):
+    for a, (_, shift), analysis in zip(held, prepared, pipeline().analyze(d for d, _ in prepared)):
         for s in analysis.spans_in("propaganda"):
             if names_only_a_group(analysis.text[s.start:s.end]):
                 start, end = s.start - shift, s.end - shift
@@ -71,7 +78,7 @@ def semeval() -> dict:
     arts = list(read_semeval_articles(SHARED / "hyperpartisan_semeval2019" / "articles-training-byarticle-20181122.xml"))
     rule(False)
     spans, dropped = 0, Counter()
-    for analysis in Pipeline(["propaganda"]).analyze(Document(title=a.title, body=a.body or a.title, id=a.id) for a in arts):
+    for analysis in pipeline().analyze(Document(title=a.title, body=a.body or a.title, id=a.id) for a in arts):
         for s in analysis.spans_in("propaganda"):
             spans += 1
             text = analysis.text[s.start:s.end]
@@ -92,7 +99,7 @@ def probe() -> dict:
     out = {}
     for on in (False, True):
         rule(on)
-        flagged = sum(bool(a.spans_in("propaganda")) for a in Pipeline(["propaganda"]).analyze(parse_text(t) for t in texts))
+        flagged = sum(bool(a.spans_in("propaganda")) for a in pipeline().analyze(parse_text(t) for t in texts))
         out["rule on" if on else "rule off"] = flagged
     return {"texts": len(texts), "texts_with_a_span": out}
 
