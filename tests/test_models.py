@@ -211,12 +211,17 @@ def test_a_plain_headline_about_a_group_is_not_taken_for_clickbait():
     # did; head 1.1.0 gave these headlines 0.27 ("Black") and 0.29 ("Transgender") on average.
     templates = ("{} doctor opens clinic in the town centre", "{} students win regional science prize",
                  "{} family sues council over school bus route", "{} farmer elected to county board")
-    # Head 1.2.0 narrows this, does not close it: "Gay students win regional science prize" is
-    # still 0.61 (1.1.0: 0.84; docs/benchmarks.md), so the test holds the mean, not every headline.
+    # Head 1.2.0 narrowed this and still gave "Gay students win regional science prize" 0.61 and
+    # "Black ..." 0.56; head 1.3.0's vector block cannot see the directions of such swaps.
     pipe = Pipeline(["clickbait"])
-    for group in ("Black", "Gay", "Transgender", "Local"):
-        probs = [pipe(parse_text(t.format(group) + "\n\nThe story.")).scores["clickbait"] for t in templates]
-        assert sum(probs) / len(probs) < 0.2, (group, probs)
+
+    def probs(group: str) -> list[float]:
+        return [pipe(parse_text(t.format(group) + "\n\nThe story.")).scores["clickbait"] for t in templates]
+
+    local = probs("Local")
+    for group in ("Black", "Gay", "Transgender", "Christian"):
+        p = probs(group)
+        assert max(p) < 0.3 and sum(p) / len(p) - sum(local) / len(local) < 0.07, (group, p, local)
 
 
 def test_a_plain_sentence_is_not_flagged_for_the_group_it_names():

@@ -245,14 +245,20 @@ the news outlets did ("black" is in 105 clickbait headlines against 19 news ones
 adds, for each training headline with one of 21 identity words, four copies with the word swapped
 for others (`training/identity_swaps.py`). Mean clickbait probability of four plain news headlines
 about each group (sentence case; `identity_probe` in metrics.json; 1.1.0 gave "Black" 0.25,
-"Transgender" 0.29):
+"Transgender" 0.29; 1.2.0 0.15 and 0.12):
 
 | group | probability |
 |---|---|
 {identity}
 
-The gap to "Local" is narrowed, not closed: through `analyze`, "Gay students win regional science
-prize" is still 0.61 (1.1.0: 0.84; "Local students ..." 0.03).
+The copies narrowed the gap to "Local" but did not close it: through `analyze`, head 1.2.0 still
+gave "Gay students win regional science prize" 0.61 (1.1.0: 0.84; "Local students ..." 0.03), as
+the encoder's vector of a headline moves with the group it names. Since 1.3.0 the recipe also
+finds the 16 directions in which those swaps move training headlines' vectors most, and fits the
+vector block without them (its weights are orthogonal to them): that headline now gets 0.13, and
+no group's four headlines average more than 0.06 through `analyze` ("Local": 0.01). The
+templates were written for this check and are no held-out measure; on dev, swapping a
+headline's group word moves its probability by 0.029 on average (1.2.0: 0.037).
 
 Finding: the head leans on topic as well as form: clickbait wording about news topics is
 recognised about {cb.get('style_probe', {}).get('news topic, clickbait wording', {}).get('as written', float('nan')):.0%} of the time, and plain wording about viral topics is called

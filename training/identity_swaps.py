@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
+
+import numpy as np
 
 SWAPPABLE = ("black", "white", "asian", "hispanic", "latino", "jewish", "muslim", "christian", "catholic", "hindu",
              "gay", "lesbian", "transgender", "trans", "queer", "bisexual", "mexican", "chinese", "arab", "immigrant",
@@ -35,3 +38,25 @@ def swaps(text: str, rng: random.Random, k: int = 4) -> list[str]:
         return []
     return [IDENTITY.sub(lambda m: _like(rng.choice([w for w in SWAPPABLE if w != m.group(0).lower()]), m.group(0)),
                          text) for _ in range(k)]
+
+
+def identity_directions(encode: Callable[[list[str]], np.ndarray], texts: list[str], k: int,
+                        copies: int = 8, seed: int = 1) -> np.ndarray:
+    """The ``k`` orthonormal directions (rows) along which swapping identity words moves the
+    encoder's vectors most: each headline of ``texts`` that has such a word and ``copies`` swapped
+    copies are encoded, centred on their own mean, and the principal directions of all those
+    deviations kept."""
+    rng = random.Random(seed)
+    groups = [[t, *swaps(t, rng, k=copies)] for t in texts if IDENTITY.search(t)]
+    vectors = encode([t for g in groups for t in g])
+    deviations, start = [], 0
+    for g in groups:
+        block = vectors[start:start + len(g)]
+        deviations.append(block - block.mean(0))
+        start += len(g)
+    return np.linalg.svd(np.vstack(deviations), full_matrices=False)[2][:k]
+
+
+def without(directions: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """``vectors`` with their components along the orthonormal ``directions`` removed."""
+    return vectors - (vectors @ directions.T) @ directions
