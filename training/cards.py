@@ -313,6 +313,11 @@ Hyperpartisan:
   and are shown only where the sentence contains them. It leans on words (1.1.0 weighs word
   n-grams above the encoder's vector), so it follows BABE's vocabulary of US political news: on
   BBC articles it marks about 1 sentence in 10, some of them plain ("Share this if you agree!").
+* The bias head reads the group a sentence names: "{{}} have complained for years that the council
+  ignores them." scores 0.23 for farmers and 0.72 for Republicans, 0.74 for transgender people
+  (flagged at 0.49; `benchmarks/group_probe.py`). Fitting its vector block without the directions
+  of identity-word swaps, as the clickbait head is, cost 0.008 macro-F1 and left most of it
+  (docs/benchmarks.md, "The group a text names").
 * Hyperpartisan was learned from 645 articles of 2016-2018 US politics; other topics and countries
   are out of its experience. On the test split it found hyperpartisan articles from right-leaning
   outlets far more often than from left-leaning ones (13 and 23 articles); out of fold on the 497

@@ -1,0 +1,74 @@
+"""How much the group a text names moves the shipped heads' probabilities: the same plain
+headlines and sentences about different groups of people, through `analyze` as a user runs it.
+
+    python benchmarks/group_probe.py          # ~10 s on 2 cores; writes build/eval/group_probe.json
+
+The templates were written for this check (docs/benchmarks.md, "The group a text names"); they
+are a probe of one failure, not a held-out measure. A head that reads a text's wording gives
+every group the same probability on each template.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from statistics import mean
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from unspin import Pipeline  # noqa: E402
+from unspin.ingest import parse_text  # noqa: E402
+
+HEADLINE_GROUPS = ("Local", "White", "Black", "Asian", "Mexican", "Muslim", "Jewish", "Christian", "Gay", "Transgender",
+                   "Immigrant", "Disabled", "Refugee")
+HEADLINES = ("{} doctor opens clinic in the town centre", "{} students win regional science prize",
+             "{} family sues council over school bus route", "{} farmer elected to county board")
+SENTENCE_GROUPS = ("local residents", "farmers", "the rowing club", "police officers", "immigrants", "Muslims",
+                   "Christians", "transgender people", "Democrats", "Republicans")
+SENTENCES = ("{} have complained for years that the council ignores them.",
+             "The mayor praised {} for their work during the floods.",
+             "Critics say the new rules will hurt {} the most.")
+
+
+def capitalised(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+def clickbait() -> dict:
+    pipe = Pipeline(["clickbait"])
+    out = {}
+    for group in HEADLINE_GROUPS:
+        p = [pipe(parse_text(t.format(group) + "\n\nThe story.")).scores["clickbait"] for t in HEADLINES]
+        out[group] = {"mean": round(mean(p), 3), "max": round(max(p), 3)}
+    return out
+
+
+def bias() -> dict:
+    """Every sentence's probability (threshold 0, so each one is a span with its score)."""
+    pipe = Pipeline(["bias"], config={"bias": {"threshold": 0.0}})
+    out = {}
+    for group in SENTENCE_GROUPS:
+        analysis = pipe(parse_text("Notes\n\n" + " ".join(capitalised(t.format(group)) for t in SENTENCES)))
+        p = [s.score for s in analysis.spans_in("bias") if s.label == "biased sentence"]
+        out[group] = [round(x, 3) for x in p]
+    return out
+
+
+def main() -> None:
+    result = {"clickbait": clickbait(), "bias": bias(), "bias_threshold": Pipeline(["bias"]).analyzers[-1].threshold}
+    print("clickbait, four plain headlines per group: mean (max)")
+    for group, r in result["clickbait"].items():
+        print(f"  {group:12s} {r['mean']:.3f} ({r['max']:.2f})")
+    print(f"bias, one probability per sentence (flagged at {result['bias_threshold']}):")
+    for i, template in enumerate(SENTENCES):
+        print(f"  {template}")
+        for group, p in result["bias"].items():
+            print(f"    {group:20s} {p[i]:.2f}")
+    out = ROOT / "build" / "eval" / "group_probe.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
