@@ -38,13 +38,15 @@ def shipped_settings(name: str) -> dict:
     return {"C": spec["C"], "vector_scale": scale, "blocks": blocks, "threshold": spec["threshold"]}
 
 
-def out_of_fold(texts, vectors, y, settings, weights=None, lexicon=None) -> np.ndarray:
-    """Out-of-fold predictions with the shipped settings, Platt-calibrated, at the shipped threshold."""
+def out_of_fold(texts, vectors, y, settings, weights=None, lexicon=None, copies=None) -> np.ndarray:
+    """Out-of-fold predictions with the shipped settings (and the recipe's training copies, each
+    fold its own), Platt-calibrated, at the shipped threshold."""
     z = np.zeros(len(y))
     for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, y):
-        spec = textclf.fit("cv", [texts[i] for i in tr], vectors[tr], y[tr], None, None, None,
-                           blocks=settings["blocks"], C=settings["C"], vector_scale=settings["vector_scale"],
-                           sample_weight=None if weights is None else weights[tr], lexicon=lexicon)
+        rows = textclf._rows(texts, vectors, y, weights, tr, copies)
+        spec = textclf.fit("cv", rows[0], rows[1], rows[2], None, None, None, blocks=settings["blocks"],
+                           C=settings["C"], vector_scale=settings["vector_scale"], sample_weight=rows[3],
+                           lexicon=lexicon)
         z[te] = textclf._raw_decision(spec, [texts[i] for i in te], vectors[te])
     (a, b), _, _ = textclf.calibrate(z, y, accuracy_score)
     return 1.0 / (1.0 + np.exp(-(a * z + b))) >= settings["threshold"]
@@ -96,10 +98,11 @@ def main() -> None:
 
     sets, leanings = heads.babe_sets(features, names=("train", "dev"))
     data, leaning = [sets["train"], sets["dev"]], leanings["train"] + leanings["dev"]
-    texts, vectors, y = joined(*data)
+    (texts, vectors, y), copies, _ = heads.group_blind_rows(features, joined(*data))  # as the recipe fits it
     weights = textclf.reweigh(y, leaning)
     results["bias"] = report("bias (BABE; head settings as shipped, reweighed by leaning; leaning: BABE's outlet type)",
-           out_of_fold(texts, vectors, y, shipped_settings("bias"), weights, lexicon_of), y, leaning, macro_f1, "macro-F1")
+           out_of_fold(texts, vectors, y, shipped_settings("bias"), weights, lexicon_of, copies), y, leaning, macro_f1,
+           "macro-F1")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=1))
     print(f"\nwrote {OUT.relative_to(ROOT)}")

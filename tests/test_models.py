@@ -224,6 +224,24 @@ def test_a_plain_headline_about_a_group_is_not_taken_for_clickbait():
         assert max(p) < 0.3 and sum(p) / len(p) - sum(local) / len(local) < 0.07, (group, p, local)
 
 
+def test_the_group_a_sentence_names_moves_the_bias_score_less():
+    # Head 1.2.1 gave the first sentence 0.23 about farmers and 0.72 about Republicans (a spread
+    # of 0.51 over these ten groups); head 1.3.0 narrows it (0.35), it does not close it.
+    groups = ("local residents", "farmers", "the rowing club", "police officers", "immigrants", "Muslims",
+              "Christians", "transgender people", "Democrats", "Republicans")
+    sentences = ("{} have complained for years that the council ignores them.",
+                 "The mayor praised {} for their work during the floods.",
+                 "Critics say the new rules will hurt {} the most.")
+    pipe = Pipeline(["bias"], config={"bias": {"threshold": 0.0}})  # every sentence with its probability
+    docs = [parse_text("Notes\n\n" + " ".join(t.format(g)[0].upper() + t.format(g)[1:] for t in sentences))
+            for g in groups]
+    scores = [[s.score for s in a.spans_in("bias") if s.label == "biased sentence"] for a in pipe.analyze(docs)]
+    assert all(len(row) == len(sentences) for row in scores)
+    for i, sentence in enumerate(sentences):
+        column = [row[i] for row in scores]
+        assert max(column) - min(column) < 0.42, (sentence, column)
+
+
 def test_a_plain_sentence_is_not_flagged_for_the_group_it_names():
     # PTC, BABE and SemEval-2019 come from a few years of US politics: a model could learn that
     # naming a charged group is itself propaganda, bias or partisanship. Plain sentences about

@@ -98,3 +98,35 @@ def test_extra_rows_teach_but_are_never_scored():
     assert silent["coef"] == pytest.approx(plain["coef"], abs=1e-4)  # weight 0: nothing learnt from them
     assert silent["cv_score"] == plain["cv_score"]  # and scored on the labelled rows alone
     assert taught["coef"][0] > plain["coef"][0] + 0.5  # weight 1: the teacher's direction is learnt
+
+
+def test_a_fold_learns_from_the_copies_of_its_own_training_rows_only():
+    # Every row has a word of its own and a random label; two copies of each row keep the word.
+    # Copies of a held-out row in its fold's training data would hand the fold its label.
+    rng = np.random.default_rng(2)
+    n = 150
+    y = rng.random(n) < 0.5
+    texts = [f"row{i}word " + " ".join(rng.choice(["the", "a", "council", "said"], 4)) for i in range(n)]
+    vectors = rng.normal(size=(n, 3))
+    of = np.repeat(np.arange(n), 2)
+    copy_texts = [texts[i] + " again" for i in of]
+    kept_apart = textclf.select("t", texts, vectors, y, Cs=(10.0,), copies=textclf.Copies(of, copy_texts, vectors[of]))
+    # The same copies given to every fold (as extra rows with the copied labels) leak: the control.
+    leaked = textclf.select("t", texts, vectors, y, Cs=(10.0,),
+                            extra=textclf.Extra(copy_texts, vectors[of], y[of].astype(float), 1.0))
+    assert leaked.score > 0.9
+    assert kept_apart.score < 0.7
+
+
+def test_group_swaps_keep_number_and_leave_names_alone():
+    import random
+
+    from training.identity_swaps import group_swaps
+
+    copies = group_swaps("Republicans say the White House ignored Muslim voters.", random.Random(0), k=20)
+    assert len(copies) == 20 and all("White House" in c for c in copies)
+    firsts = [c.split()[0] for c in copies]
+    assert all(f[0].isupper() and f != "Republicans" for f in firsts), firsts
+    # A noun in the plural stays plural ("Farmers", "Muslims"); adjectives have none ("Disabled").
+    assert all(f.endswith("s") for f in firsts if f.lower().removesuffix("s") in ("farmer", "muslim", "democrat", "teacher")), firsts
+    assert group_swaps("The council met on Tuesday.", random.Random(0)) == []

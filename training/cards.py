@@ -182,7 +182,7 @@ training sentences that use it, is left out). It gives the head five features pe
 many such words, their largest and summed share of marks, and the same as log-odds; for training
 sentences, from lexicons built without them) and points at the words in a flagged sentence.
 In the recipe's own test run, the lexicon moves macro-F1 from {bias.get('without_lexicon', {}).get('test', {}).get('macro_f1', float('nan')):.4f} to
-{bias.get('test', {}).get('macro_f1', float('nan')):.4f}, within noise; in cross-validation on train+dev, from
+{bias.get('test', {}).get('macro_f1', float('nan')):.4f} (the test split's 95 % interval is about ±0.03); in cross-validation on train+dev, from
 {bias.get('without_lexicon', {}).get('selection', '?')} to {bias.get('selection', '?')}.
 
 | head | data (licence) | split | test metric | ECE (test) |
@@ -314,17 +314,18 @@ Hyperpartisan:
   n-grams above the encoder's vector), so it follows BABE's vocabulary of US political news: on
   BBC articles it marks about 1 sentence in 10, some of them plain ("Share this if you agree!").
 * The bias head reads the group a sentence names: "{{}} have complained for years that the council
-  ignores them." scores 0.23 for farmers and 0.72 for Republicans, 0.74 for transgender people
-  (flagged at 0.49; `benchmarks/group_probe.py`). Fitting its vector block without the directions
-  of identity-word swaps, as the clickbait head is, cost 0.008 macro-F1 and left most of it
-  (docs/benchmarks.md, "The group a text names").
+  ignores them." scores 0.35 for farmers and 0.63 for Muslims, 0.70 for Republicans (flagged at
+  0.52; `benchmarks/group_probe.py`). Head 1.2.1 gave 0.23 / 0.58 / 0.72: since 1.3.0 it learns
+  from copies of each sentence that names a group with the word swapped, and its vector block
+  is fitted without the directions of such swaps, which narrows the spread over ten groups by
+  about a third without closing it (docs/benchmarks.md, "The group a text names").
 * Hyperpartisan was learned from 645 articles of 2016-2018 US politics; other topics and countries
   are out of its experience. On the test split it found hyperpartisan articles from right-leaning
   outlets far more often than from left-leaning ones (13 and 23 articles); out of fold on the 497
   train+dev articles it does not (true-positive rates above), so that test gap is most likely chance.
 * Out of fold, the bias head finds biased sentences from left-leaning outlets a little more often
   than from right-leaning ones (true-positive rates above; the interval of the gap excludes zero),
-  while its false-positive rates are equal.
+  while the interval of its false-positive gap includes zero.
 """
 
 

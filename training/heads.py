@@ -28,7 +28,7 @@ from .bias_words import lexicon_of
 from .bias_words import norm as _norm
 from .checkworthy import train_checkworthy
 from .head_features import ENCODER, HEADS, Features, evaluate, joined
-from .identity_swaps import identity_directions, swaps, without
+from .identity_swaps import group_swaps, identity_directions, swaps, without
 from .letter_case import other_case
 
 # The cross-validated grid of the small-data heads (bias, hyperpartisan): C, and how much the
@@ -121,7 +121,7 @@ def _blind_to(directions: np.ndarray, spec: dict) -> dict:
     vectors without them, the weights are so up to the solver's tolerance, and this way a vector
     at run time (which keeps them) scores as its projection did in training."""
     if spec["blocks"][0]["type"] != "vector":
-        raise ValueError("the clickbait head's first block must be the encoder's vector")
+        raise ValueError("the head's first block must be the encoder's vector")
     coef = np.asarray(spec["coef"], dtype=np.float64)
     dim = spec["blocks"][0]["dim"]
     coef[:dim] = without(directions, coef[None, :dim])[0]
@@ -216,10 +216,31 @@ def babe_sets(features: Features, names=("train", "dev", "test")) -> tuple[dict,
     return sets, leanings
 
 
+# How many directions of group-word swaps the bias head's vector block is fitted without (1.3.0;
+# docs/benchmarks.md, "The group a text names").
+BIAS_GROUP_DIRECTIONS = 16
+
+
+def group_blind_rows(features: Features, data) -> tuple[tuple, textclf.Copies, np.ndarray]:
+    """The bias head's rows made to say less about which group a sentence names (1.3.0): the
+    vectors without the directions in which swapping a group's word moves them, and four copies
+    of each sentence that names a group, with the word swapped for another group's or a plain one's
+    ("farmers"), each learnt with its sentence's label and weight in that sentence's fold only."""
+    texts, vectors, y = data
+    directions = identity_directions(lambda t: features.sentences("babe-group-directions", t), texts,
+                                     BIAS_GROUP_DIRECTIONS, swap=group_swaps)
+    rng = random.Random(3)
+    copied = [(i, c) for i, t in enumerate(texts) for c in group_swaps(t, rng)]
+    copy_texts = [c for _, c in copied]
+    copies = textclf.Copies(np.array([i for i, _ in copied]), copy_texts,
+                            without(directions, features.sentences("babe-group-swaps", copy_texts)))
+    return (texts, without(directions, vectors), y), copies, directions
+
+
 def train_bias(features: Features, out: Path = HEADS) -> dict:
     sets, leanings = babe_sets(features)
     macro = lambda y, p: f1_score(y, p, average="macro")  # noqa: E731
-    data = joined(sets["train"], sets["dev"])
+    data, copies, directions = group_blind_rows(features, joined(sets["train"], sets["dev"]))
     # Reweighing by outlet leaning (BABE's `type`): narrows the false-positive gap between left-
     # and right-leaning outlets (see the model card for both sets of figures).
     weights = textclf.reweigh(data[2], leanings["train"] + leanings["dev"])
@@ -227,20 +248,24 @@ def train_bias(features: Features, out: Path = HEADS) -> dict:
     # training sentences only): the n-grams see which words biased sentences hold, not which words
     # the annotators blamed.
     blocks = ("vector", "word", "lexicon")
-    spec = textclf.fit_cv("bias", *data, blocks=blocks, metric=macro, sample_weight=weights,
-                          n_jobs=2, lexicon=lexicon_of, **SMALL_DATA_GRID)
-    spec["version"] = "1.2.1"  # 1.2.1: the lexicon features no longer depend on hash order (same recipe)
+    spec = _blind_to(directions, textclf.fit_cv("bias", *data, blocks=blocks, metric=macro, sample_weight=weights,
+                                                n_jobs=2, lexicon=lexicon_of, copies=copies, **SMALL_DATA_GRID))
+    # 1.2.1: the lexicon features no longer depend on hash order; 1.3.0: group-word swaps
+    spec["version"] = "1.3.0"
     # The same settings without reweighing, and without the lexicon, to report what each gains.
     scale = next(b["scale"] for b in spec["blocks"] if b["type"] == "vector")
-    plain = textclf.fit_cv("bias", *data, blocks=blocks, metric=macro, Cs=(spec["C"],), vector_scale=scale,
-                           lexicon=lexicon_of)
-    no_lexicon = textclf.fit_cv("bias", *data, blocks=("vector", "word"), metric=macro, sample_weight=weights,
-                                Cs=(spec["C"],), vector_scale=scale)
+    plain = _blind_to(directions, textclf.fit_cv("bias", *data, blocks=blocks, metric=macro, Cs=(spec["C"],),
+                                                 vector_scale=scale, lexicon=lexicon_of, copies=copies))
+    no_lexicon = _blind_to(directions, textclf.fit_cv("bias", *data, blocks=("vector", "word"), metric=macro,
+                                                      sample_weight=weights, Cs=(spec["C"],), vector_scale=scale,
+                                                      copies=copies))
     textclf.save(spec, out / "bias.json.gz")
     result = {"lexicon_words": len(next(b["words"] for b in spec["blocks"] if b["type"] == "lexicon")),
               "data": "BABE (SG2; SG1 adds no new sentences): C and the vector block's scale chosen by 5-fold CV "
                       "on train+dev (80 %), test 20 % split by text; training reweighed by outlet leaning; "
-                      "the lexicon of expert-marked words from the training sentences",
+                      "the lexicon of expert-marked words from the training sentences; four copies of each "
+                      "sentence naming a group with the word swapped (in its fold only), and the vector block "
+                      f"without {BIAS_GROUP_DIRECTIONS} directions of such swaps (training/identity_swaps.py)",
               "selection": spec["selection"],
               "test": evaluate("bias test", spec, *sets["test"], metric_names=("macro_f1",)),
               "fairness": fairness_by_leaning(spec, sets["test"], leanings["test"]),

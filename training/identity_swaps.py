@@ -40,14 +40,43 @@ def swaps(text: str, rng: random.Random, k: int = 4) -> list[str]:
                          text) for _ in range(k)]
 
 
+# Sentences (the bias head) name groups in the plural and by party too, and a copy may name a
+# plain group instead ("farmers"), so that naming a charged group at all says less about the label.
+PARTIES = ("republican", "democrat", "conservative", "liberal")
+PLAIN_GROUPS = ("farmer", "resident", "worker", "parent", "neighbour", "shopper", "commuter", "retiree", "teacher",
+                "nurse", "student", "local")
+_NOUNS = ("muslim", "christian", "immigrant", "catholic", "hindu", "arab", "mexican", "lesbian", "latino", "asian",
+          "gay", "black", "white", "jew", *PARTIES)
+_PLURAL = {w: w + "s" for w in _NOUNS + PLAIN_GROUPS}
+_GROUP_WORDS = sorted({*SWAPPABLE, *PARTIES, "jew", *(_PLURAL[w] for w in _NOUNS)}, key=len, reverse=True)
+GROUP = re.compile(rf"\b({'|'.join(_GROUP_WORDS)})\b(?!\s+(?:house|friday|sea|hole|paper|market|box|widow|"
+                   rf"supremacists?|nationalists?)\b)", re.IGNORECASE)
+
+
+def group_swaps(text: str, rng: random.Random, k: int = 4) -> list[str]:
+    """Up to ``k`` copies of a sentence, each group word replaced by another group's or a plain
+    group's ("Republicans" -> "Muslims", "farmers"), plural for plural (none if it has none)."""
+    if not GROUP.search(text):
+        return []
+    words = (*SWAPPABLE, *PARTIES)
+
+    def swap(m: re.Match) -> str:
+        found = m.group(0).lower()
+        plural = found not in words and found.endswith("s")
+        new = rng.choice([w for w in (*words, *PLAIN_GROUPS) if w != found.removesuffix("s")])
+        return _like(_PLURAL.get(new, new) if plural else new, m.group(0))
+
+    return [GROUP.sub(swap, text) for _ in range(k)]
+
+
 def identity_directions(encode: Callable[[list[str]], np.ndarray], texts: list[str], k: int,
-                        copies: int = 8, seed: int = 1) -> np.ndarray:
+                        copies: int = 8, seed: int = 1, swap=swaps) -> np.ndarray:
     """The ``k`` orthonormal directions (rows) along which swapping identity words moves the
     encoder's vectors most: each headline of ``texts`` that has such a word and ``copies`` swapped
     copies are encoded, centred on their own mean, and the principal directions of all those
     deviations kept."""
     rng = random.Random(seed)
-    groups = [[t, *swaps(t, rng, k=copies)] for t in texts if IDENTITY.search(t)]
+    groups = [[t, *found] for t in texts if (found := swap(t, rng, k=copies))]
     vectors = encode([t for g in groups for t in g])
     deviations, start = [], 0
     for g in groups:

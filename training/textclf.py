@@ -118,6 +118,32 @@ class Extra:
                 np.r_[np.ones(n, bool), np.zeros(n, bool)], self.weight * np.r_[self.p, 1 - self.p])
 
 
+@dataclass
+class Copies:
+    """Altered copies of labelled rows (a sentence with its group's word swapped), each learnt with
+    the label and weight of the row it copies. A fold learns from the copies of its own training
+    rows only, so no copy of a held-out row leaks into what scores it."""
+    of: np.ndarray  # the index of the row each copy copies
+    texts: list[str]
+    vectors: np.ndarray
+
+    def added_to(self, rows: np.ndarray, texts, vectors, y, sample_weight):
+        """(texts, vectors, y, weights) of ``rows`` followed by the copies of those rows."""
+        rows = np.asarray(rows)
+        w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        keep = np.flatnonzero(np.isin(self.of, rows))
+        of = self.of[keep]
+        return ([texts[i] for i in rows] + [self.texts[j] for j in keep], np.concatenate([vectors[rows], self.vectors[keep]]),
+                np.r_[y[rows], y[of]], np.r_[w[rows], w[of]])
+
+
+def _rows(texts, vectors, y, sample_weight, rows: np.ndarray, copies: Copies | None):
+    """The labelled ``rows`` to fit on, with their copies if any."""
+    if copies is not None:
+        return copies.added_to(rows, texts, vectors, y, sample_weight)
+    return [texts[i] for i in rows], vectors[rows], y[rows], None if sample_weight is None else sample_weight[rows]
+
+
 def _with_extra(texts, vectors, y, sample_weight, extra: Extra | None):
     """The rows to fit on: the labelled ones (weight 1 unless given) and the extra ones after them."""
     if extra is None:
@@ -132,7 +158,7 @@ def select(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, bloc
            sample_weight: np.ndarray | None = None, groups: list[str] | None = None,
            select_thresholded: bool = False, n_jobs: int = 1,
            vector_scales: tuple[float, ...] | None = None, lexicon: Lexicon | None = None,
-           extra: Extra | None = None) -> Selection:
+           extra: Extra | None = None, copies: Copies | None = None) -> Selection:
     """Choose C (and, given ``vector_scales``, the weight of the vector block against the n-grams)
     by k-fold cross-validation; calibrate (Platt) and pick the threshold on the out-of-fold decisions.
 
@@ -150,8 +176,7 @@ def select(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, bloc
         cv = list(GroupKFold(folds).split(texts, y, groups))
 
     def one_fold(scale, C, tr, te):
-        rows = _with_extra([texts[i] for i in tr], vectors[tr], y[tr],
-                           None if sample_weight is None else sample_weight[tr], extra)
+        rows = _with_extra(*_rows(texts, vectors, y, sample_weight, tr, copies), extra)
         spec = fit(name, rows[0], rows[1], rows[2], None, None, None, blocks=blocks, C=C, vector_scale=scale,
                    sample_weight=rows[3], lexicon=lexicon)
         return te, spec, _raw_decision(spec, [texts[i] for i in te], vectors[te])
@@ -178,7 +203,8 @@ def fit_cv(name: str, texts: list[str], vectors: np.ndarray, y: np.ndarray, bloc
     settings, calibration and threshold by cross-validation, then fit on all the data given."""
     chosen = select(name, texts, vectors, y, blocks=blocks, sample_weight=sample_weight, groups=groups,
                     vector_scales=vector_scales, folds=folds, **options)
-    rows = _with_extra(texts, vectors, y, sample_weight, options.get("extra"))
+    rows = _with_extra(*_rows(texts, vectors, y, sample_weight, np.arange(len(y)), options.get("copies")),
+                       options.get("extra"))
     spec = fit(name, rows[0], rows[1], rows[2], None, None, None, blocks=blocks, C=chosen.C,
                vector_scale=chosen.vector_scale, sample_weight=rows[3], lexicon=options.get("lexicon"))
     how = "grouped" if groups is not None else "stratified"
