@@ -309,6 +309,9 @@ Hyperpartisan:
 
 * Check-worthiness was learned from US presidential debates: opinions phrased with numbers count
   as claims, and routine facts in news ("The meeting is on Monday") can score high.
+* The clickbait head reads topic as part of the viral sites' style: it flags 11 % of the BBC's
+  entertainment headlines, most of them plain news ("Stars pay tribute to actor Davis" 0.97),
+  against 1 % of its business ones (docs/benchmarks.md, "Topic is outlet style too").
 * The bias head marks sentences, not words; the marked words come from the annotators' lexicon
   and are shown only where the sentence contains them. It leans on words (1.1.0 weighs word
   n-grams above the encoder's vector), so it follows BABE's vocabulary of US political news: on
