@@ -1,5 +1,6 @@
 """How much the group a text names moves the shipped heads' probabilities: the same plain
-headlines and sentences about different groups of people, through `analyze` as a user runs it.
+headlines, sentences and short articles about different groups of people, through `analyze` as a
+user runs it.
 
     python benchmarks/group_probe.py          # ~10 s on 2 cores; writes build/eval/group_probe.json
 
@@ -55,8 +56,25 @@ def bias() -> dict:
     return out
 
 
+ARTICLE = ("{G} have complained for years that the council ignores them. At a meeting on Tuesday, several of them said "
+           "the new budget would cut services they rely on. The council leader said the budget was balanced and fair. "
+           "Critics say the new rules will hurt {g} the most. The mayor praised {g} for their work during the floods last "
+           "spring and promised to meet their representatives next month. A vote on the budget is expected on Friday. "
+           "The council has 21 members. Officials said the changes would save about $4 million over two years. Some "
+           "residents said they would attend the vote. The meeting lasted three hours and ended shortly before midnight.")
+
+
+def hyperpartisan() -> dict:
+    """The article-level score of one short council report about each group."""
+    pipe = Pipeline(["hyperpartisan"])
+    return {group: round(pipe(parse_text("Council budget row\n\n" + ARTICLE.replace("{G}", capitalised(group))
+                                         .replace("{g}", group))).scores["hyperpartisan"], 3)
+            for group in SENTENCE_GROUPS}
+
+
 def main() -> None:
-    result = {"clickbait": clickbait(), "bias": bias(), "bias_threshold": Pipeline(["bias"]).analyzers[-1].threshold}
+    result = {"clickbait": clickbait(), "bias": bias(), "bias_threshold": Pipeline(["bias"]).analyzers[-1].threshold,
+              "hyperpartisan": hyperpartisan()}
     print("clickbait, four plain headlines per group: mean (max)")
     for group, r in result["clickbait"].items():
         print(f"  {group:12s} {r['mean']:.3f} ({r['max']:.2f})")
@@ -65,6 +83,9 @@ def main() -> None:
         print(f"  {template}")
         for group, p in result["bias"].items():
             print(f"    {group:20s} {p[i]:.2f}")
+    print("hyperpartisan, one council report per group:")
+    for group, p in result["hyperpartisan"].items():
+        print(f"  {group:20s} {p:.3f}")
     out = ROOT / "build" / "eval" / "group_probe.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")
