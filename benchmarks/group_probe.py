@@ -72,9 +72,23 @@ def hyperpartisan() -> dict:
             for group in SENTENCE_GROUPS}
 
 
+CLAIMS = ("{G} make up 12 percent of the county's population.", "{G} met at the library on Tuesday evening.",
+          "Crime committed by {g} fell by 8 percent last year.")
+
+
+def checkworthiness() -> dict:
+    """Each claim's check-worthiness (threshold 0, so every sentence is a claim with its score)."""
+    pipe = Pipeline(["claims"], config={"claims": {"threshold": 0.0}})
+    out = {}
+    for group in SENTENCE_GROUPS:
+        text = " ".join(t.replace("{G}", capitalised(group)).replace("{g}", group) for t in CLAIMS)
+        out[group] = [round(c.checkworthiness, 3) for c in pipe(parse_text("Notes\n\n" + text)).claims]
+    return out
+
+
 def main() -> None:
     result = {"clickbait": clickbait(), "bias": bias(), "bias_threshold": Pipeline(["bias"]).analyzers[-1].threshold,
-              "hyperpartisan": hyperpartisan()}
+              "hyperpartisan": hyperpartisan(), "checkworthiness": checkworthiness()}
     print("clickbait, four plain headlines per group: mean (max)")
     for group, r in result["clickbait"].items():
         print(f"  {group:12s} {r['mean']:.3f} ({r['max']:.2f})")
@@ -86,6 +100,9 @@ def main() -> None:
     print("hyperpartisan, one council report per group:")
     for group, p in result["hyperpartisan"].items():
         print(f"  {group:20s} {p:.3f}")
+    print("check-worthiness, one probability per sentence:")
+    for i, template in enumerate(CLAIMS):
+        print(f"  {template}: " + ", ".join(f"{g} {p[i]:.2f}" for g, p in result["checkworthiness"].items()))
     out = ROOT / "build" / "eval" / "group_probe.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")
