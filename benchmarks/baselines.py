@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.eval_all import OUT, SHARED, SPLITS, tasks  # noqa: E402
 from training import heads  # noqa: E402
+from training.clickbait import clickbait_split  # noqa: E402
 from training.ptc_data import ptc_split  # noqa: E402
 from unspin.evaluation.ptc import read_articles, read_labels  # noqa: E402
 from unspin.evaluation.readers import read_checkworthy, read_semeval_articles, read_semeval_truth  # noqa: E402
@@ -73,7 +74,7 @@ def _labelled_jsonl(kind: str, train: list[tuple[str, bool]], test_file: Path, y
 
 
 def clickbait(kind: str) -> list[str]:
-    keys = set(heads.clickbait_split()["train"])
+    keys = set(clickbait_split()["train"])
     rows = _jsonl(SHARED / "clickbait_chakraborty2016" / "train.jsonl")
     train = [(r["text"], r["label"] == 1) for r in rows if f"{r['source_file']}:{r['line']}" in keys]
     return _labelled_jsonl(kind, train, SPLITS / "clickbait-test" / "headlines.jsonl", 1, 0)

@@ -23,7 +23,8 @@ WEIGHTS = {"checkworthy": 0.45, "bias": 0.35, "clickbait": 0.20}  # how often ea
 
 
 def load(split_name: str) -> dict[str, list[tuple[str, int]]]:
-    from .heads import _norm, babe_rows, babe_split, clickbait_split
+    from .clickbait import clickbait_split
+    from .heads import _norm, babe_rows, babe_split
 
     D = splits.SHARED
     ct = "train" if split_name == "train" else "dev"

@@ -89,3 +89,16 @@ def identity_directions(encode: Callable[[list[str]], np.ndarray], texts: list[s
 def without(directions: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     """``vectors`` with their components along the orthonormal ``directions`` removed."""
     return vectors - (vectors @ directions.T) @ directions
+
+
+def blind_to(directions: np.ndarray, spec: dict) -> dict:
+    """``spec`` with its vector block's weights made exactly orthogonal to ``directions``: fitted on
+    vectors without them, the weights are so up to the solver's tolerance, and this way a vector
+    at run time (which keeps them) scores as its projection did in training."""
+    if spec["blocks"][0]["type"] != "vector":
+        raise ValueError("the head's first block must be the encoder's vector")
+    coef = np.asarray(spec["coef"], dtype=np.float64)
+    dim = spec["blocks"][0]["dim"]
+    coef[:dim] = without(directions, coef[None, :dim])[0]
+    spec["coef"] = [round(float(c), 7) for c in coef]
+    return spec
