@@ -2,7 +2,7 @@
 headlines, sentences and short articles about different groups of people, through `analyze` as a
 user runs it.
 
-    python benchmarks/group_probe.py          # ~10 s on 2 cores; writes build/eval/group_probe.json
+    python benchmarks/group_probe.py          # ~15 s on 2 cores; writes build/eval/group_probe.json
 
 The templates were written for this check (docs/benchmarks.md, "The group a text names"); they
 are a probe of one failure, not a held-out measure. A head that reads a text's wording gives
@@ -16,15 +16,14 @@ from pathlib import Path
 from statistics import mean
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+# The clickbait recipe's own probe (it prints it from the recipe's vectors; this runs `analyze`).
+from training.clickbait import IDENTITY_PROBE as HEADLINES  # noqa: E402
+from training.clickbait import IDENTITY_PROBE_WORDS as HEADLINE_GROUPS  # noqa: E402
 from unspin import Pipeline  # noqa: E402
 from unspin.ingest import parse_text  # noqa: E402
 
-HEADLINE_GROUPS = ("Local", "White", "Black", "Asian", "Mexican", "Muslim", "Jewish", "Christian", "Gay", "Transgender",
-                   "Immigrant", "Disabled", "Refugee")
-HEADLINES = ("{} doctor opens clinic in the town centre", "{} students win regional science prize",
-             "{} family sues council over school bus route", "{} farmer elected to county board")
 SENTENCE_GROUPS = ("local residents", "farmers", "the rowing club", "police officers", "immigrants", "Muslims",
                    "Christians", "transgender people", "Democrats", "Republicans")
 SENTENCES = ("{} have complained for years that the council ignores them.",
@@ -45,15 +44,16 @@ def clickbait() -> dict:
     return out
 
 
-def bias() -> dict:
-    """Every sentence's probability (threshold 0, so each one is a span with its score)."""
+def bias() -> tuple[dict, float]:
+    """Every sentence's probability (threshold 0, so each one is a span with its score), and the
+    threshold the head flags at."""
     pipe = Pipeline(["bias"], config={"bias": {"threshold": 0.0}})
     out = {}
     for group in SENTENCE_GROUPS:
         analysis = pipe(parse_text("Notes\n\n" + " ".join(capitalised(t.format(group)) for t in SENTENCES)))
         p = [s.score for s in analysis.spans_in("bias") if s.label == "biased sentence"]
         out[group] = [round(x, 3) for x in p]
-    return out
+    return out, pipe.analyzers[-1].head.threshold
 
 
 ARTICLE = ("{G} have complained for years that the council ignores them. At a meeting on Tuesday, several of them said "
@@ -87,7 +87,8 @@ def checkworthiness() -> dict:
 
 
 def main() -> None:
-    result = {"clickbait": clickbait(), "bias": bias(), "bias_threshold": Pipeline(["bias"]).analyzers[-1].threshold,
+    by_sentence, threshold = bias()
+    result = {"clickbait": clickbait(), "bias": by_sentence, "bias_threshold": threshold,
               "hyperpartisan": hyperpartisan(), "checkworthiness": checkworthiness()}
     print("clickbait, four plain headlines per group: mean (max)")
     for group, r in result["clickbait"].items():
