@@ -49,6 +49,9 @@ _NOUNS = ("muslim", "christian", "immigrant", "catholic", "hindu", "arab", "mexi
           "gay", "black", "white", "jew", *PARTIES)
 _PLURAL = {w: w + "s" for w in _NOUNS + PLAIN_GROUPS}
 _GROUP_WORDS = sorted({*SWAPPABLE, *PARTIES, "jew", *(_PLURAL[w] for w in _NOUNS)}, key=len, reverse=True)
+# Its own, shorter list of names to leave alone: the headlines' list holds words such as "out" and
+# "star" that in a sentence follow a group as often as not ("keeping immigrants out", "the Chinese
+# star"), and would change which of the bias head's training sentences get copies.
 GROUP = re.compile(rf"\b({'|'.join(_GROUP_WORDS)})\b(?!\s+(?:house|friday|sea|hole|paper|market|box|widow|"
                    rf"supremacists?|nationalists?)\b)", re.IGNORECASE)
 
