@@ -94,8 +94,13 @@ def test_a_span_never_begins_or_ends_on_a_separator_or_a_stray_quotation_mark(ma
     ("called ‘⟦SOB,’⟧ by him", "‘SOB,’"),
     ("⟦Franken’s crimes⟧ are", "Franken’s crimes"),  # an apostrophe opens nothing
     ("the ⟦‘Franken’s crimes⟧’ line", "‘Franken’s crimes’"),
+    # Across the one punctuation mark that US style puts inside a quotation (1.0.8).
+    ('his followers are ⟦"white supremacists⟧." Then', '"white supremacists."'),
+    ("described them as ⟦“liars⟧.” Then", "“liars.”"),
+    ("calling her ⟦“Hillary Rotten Clinton⟧,” according to", "“Hillary Rotten Clinton,”"),
+    ("a ⟦‘total disaster⟧!’ he said", "‘total disaster!’"),
 ])
-def test_a_span_takes_in_the_bracket_or_quotation_mark_it_leaves_open_when_that_touches_it(marked, shown):
+def test_a_span_takes_in_the_bracket_or_quotation_mark_it_leaves_open(marked, shown):
     from unspin.inference.propaganda import _trim
 
     text = marked.replace("⟦", "").replace("⟧", "")

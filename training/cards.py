@@ -127,6 +127,10 @@ Calibration of span scores on the test split: ECE {cal.get('ece', float('nan')):
   1.0.7 a span made only of identity words, plain group nouns and function words is dropped
   (`inference/group_names.py`, a word list: a group it does not list still gets flagged);
   a span with a loaded word ("illegal aliens", "radical Muslims") stays.
+* Quotation marks: a span that leaves a quotation open takes in the mark that closes it when that
+  mark touches the span (1.0.5, 1.0.6) or follows the one punctuation mark US style puts inside a
+  quotation ('"fake news."', 1.0.8); a span that opens a longer quotation and ends within it still
+  shows one mark (42 of about 2,950 spans on 150 hyperpartisan articles).
 * English news only; trained on 2017-2018 articles, mostly US politics.
 """
 

@@ -345,10 +345,12 @@ _APOSTROPHE = re.compile(r"’(?=\w)")
 def _close_quotes(text: str, start: int, end: int) -> tuple[int, int]:
     """Take in the quotation mark or bracket that closes (or opens) one left open inside the span,
     when it touches the span: '"white supremacists' of '"white supremacists"' shows as the whole
-    quotation, 'women] by the pussy' of '[women] by the pussy' with its opening bracket."""
+    quotation, 'women] by the pussy' of '[women] by the pussy' with its opening bracket. A
+    quotation mark also closes across the one punctuation mark that US style puts inside it:
+    '"fake news' of '"fake news."' shows as '"fake news."' (1.0.8)."""
     straight = text.count('"', start, end) % 2
-    if straight and end < len(text) and text[end] == '"':
-        end += 1
+    if straight and (closed := _closing_at(text, end, '"')):
+        end = closed
     elif straight and start > 0 and text[start - 1] == '"':
         start -= 1
     for opening, closing in _PAIRS:
@@ -356,11 +358,26 @@ def _close_quotes(text: str, start: int, end: int) -> tuple[int, int]:
         if closing == "’":
             closes -= len(_APOSTROPHE.findall(text, start, end))
         opened = text.count(opening, start, end) - closes
-        if opened > 0 and end < len(text) and text[end] == closing:
-            end += 1
+        if opened > 0 and (closed := _closing_at(text, end, closing, across=closing in _QUOTES)):
+            end = closed
         elif opened < 0 and start > 0 and text[start - 1] == opening:
             start -= 1
     return start, end
+
+
+_QUOTES = "”’"
+_INSIDE_QUOTES = ",.!?;:"  # what US style closes a quotation after: 'called it "disgusting."'
+
+
+def _closing_at(text: str, end: int, mark: str, across: bool = True) -> int | None:
+    """Where the span ending at ``end`` ends once it takes in ``mark``: right after it when the mark
+    touches the span, or when one punctuation mark stands between them (a quotation only); None
+    otherwise."""
+    if text[end:end + 1] == mark:
+        return end + 1
+    if across and text[end:end + 1] in _INSIDE_QUOTES and text[end + 1:end + 2] == mark:
+        return end + 2
+    return None
 
 
 def _repeats(lower: str, start: int, end: int) -> int | None:
