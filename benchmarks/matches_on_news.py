@@ -32,7 +32,7 @@ def main() -> None:
     if not args.store.exists():  # without a store every claim would show "no match", which says nothing
         parser.error(f"no fact-check store at {args.store} (build one with `unspin factchecks import`)")
 
-    from training.matcher import news_files
+    from training.splits import news_files
     from unspin import Pipeline
     from unspin.document import Document
 

@@ -14,7 +14,7 @@ from sklearn.metrics import f1_score
 from unspin.evaluation.readers import read_checkworthy
 
 from . import splits, textclf
-from .head_features import HEADS, Features, evaluate, joined
+from .head_features import HEADS, Features, evaluate, joined, news_documents
 
 D = splits.SHARED
 
@@ -89,13 +89,9 @@ NEWS_WEIGHT = 3.0  # chosen on the teacher's 7 held-out debates among 0.3, 1, 3 
 def news_sentences() -> list[list[str]]:
     """The body sentences of the BBC articles at odd positions of the sorted file list (the even
     ones stay unseen, as for the claim-matching re-ranker), each article one list."""
-    from unspin.errors import InputError
-    from unspin.ingest import read_inputs
     from unspin.segment import split_sentences
 
-    docs = [d for d in read_inputs([str(D / "bbc_news" / "bbc")])
-            if not isinstance(d, InputError) and not (d.source or "").lower().endswith("readme.txt")]
-    docs = sorted(docs, key=lambda d: d.source)[1::2]
+    docs = news_documents()
     articles = [[d.text[s.start:s.end] for s in split_sentences(d) if s.start >= len(d.title or "")] for d in docs]
     return [a for a in articles if a]
 

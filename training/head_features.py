@@ -70,6 +70,15 @@ class Features:
         return vectors
 
 
+def news_documents(held_out: bool = False) -> list[Document]:
+    """The BBC articles of :func:`splits.news_files` (odd positions; even with ``held_out``), read
+    with unspin's own readers."""
+    from unspin.errors import InputError
+    from unspin.ingest import read_inputs
+
+    return [d for d in read_inputs([str(f) for f in splits.news_files(held_out)]) if not isinstance(d, InputError)]
+
+
 def evaluate(name: str, spec: dict, texts, vectors, y, metric_names=("f1", "accuracy")) -> dict:
     from unspin.inference.text_classifier import TextClassifier
 

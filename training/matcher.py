@@ -33,8 +33,7 @@ from unspin.evaluation.match_tasks import clean_query, metrics, rank, read_claim
 from unspin.factchecks.matcher import CANDIDATES, Features, rerank, with_margins
 
 from . import splits
-
-NEWS = "bbc_news/bbc"
+from .splits import NEWS, news_files
 
 TASKS = {
     "2a": {"queries": "checkthat2022_task2a_en/train_queries.tsv", "claims": "checkthat2022_task2a_en/vclaims.jsonl",
@@ -75,13 +74,6 @@ def no_match_rate(reranker: dict, rows: list[list[Features]]) -> float:
     >= 0.5 (a wrong "already checked")."""
     tops = [rerank(reranker, r).max() for r in rows if r]
     return float(np.mean(np.array(tops) >= 0.5))
-
-
-def news_files(held_out: bool = False, corpus=None) -> list:
-    """BBC articles at odd positions of the sorted file list train the re-ranker; the even ones are
-    held out for measuring how often news with no fact-check is shown a match."""
-    files = sorted((corpus or splits.SHARED / NEWS).glob("*/*.txt"))
-    return files[0::2] if held_out else files[1::2]
 
 
 def news_claims(files: list) -> list[str]:

@@ -50,8 +50,9 @@ def texts() -> list[str]:
     """The distillation texts, each once, in a fixed order."""
     from unspin.evaluation.match_tasks import clean_query, read_queries
 
-    from .matcher import TASKS, news_files
+    from .matcher import TASKS
     from .materialize import claim_match_split
+    from .splits import news_files
 
     d = splits.SHARED
     out: list[str] = []

@@ -15,6 +15,17 @@ SPLITS = ROOT / "data" / "splits"
 SHARED = Path(__import__("os").environ.get("UNSPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
+NEWS = "bbc_news/bbc"
+
+
+def news_files(held_out: bool = False, corpus: Path | None = None) -> list[Path]:
+    """The BBC articles at odd positions of the sorted file list, which recipes may learn from as
+    plain news (the re-ranker, the check-worthiness and hyperpartisan heads), or with ``held_out``
+    the even ones, which none learns from and benchmarks read as unseen news."""
+    files = sorted((corpus or SHARED / NEWS).glob("*/*.txt"))
+    return files[0::2] if held_out else files[1::2]
+
+
 def require_shared(*relative: str, why: str) -> None:
     """Stop with one line and exit code 2 when a data set the script reads is missing, instead of
     a traceback from deep inside a reader."""
