@@ -20,8 +20,8 @@ NEWS = "bbc_news/bbc"
 
 def news_files(held_out: bool = False, corpus: Path | None = None) -> list[Path]:
     """The BBC articles at odd positions of the sorted file list, which recipes may learn from as
-    plain news (the re-ranker, the check-worthiness and hyperpartisan heads), or with ``held_out``
-    the even ones, which none learns from and benchmarks read as unseen news."""
+    plain news (the re-ranker, the check-worthiness head, the fast set's matching encoder), or with
+    ``held_out`` the even ones, which none learns from and benchmarks read as unseen news."""
     files = sorted((corpus or SHARED / NEWS).glob("*/*.txt"))
     return files[0::2] if held_out else files[1::2]
 
