@@ -130,3 +130,16 @@ def test_group_swaps_keep_number_and_leave_names_alone():
     # A noun in the plural stays plural ("Farmers", "Muslims"); adjectives have none ("Disabled").
     assert all(f.endswith("s") for f in firsts if f.lower().removesuffix("s") in ("farmer", "muslim", "democrat", "teacher")), firsts
     assert group_swaps("The council met on Tuesday.", random.Random(0)) == []
+
+
+@pytest.mark.parametrize("with_directions, without, kept", [
+    (0.7801, 0.7809, True),   # the shipped encoder (stop 29): they cost 0.0008
+    (0.7585, 0.7692, False),  # the opt-in fast set's encoder: they cost 0.0107
+    (0.7800, 0.7830, True),   # exactly the cost allowed
+    (0.7799, 0.7830, False),  # just over it
+    (0.7900, 0.7800, True),   # they help
+])
+def test_the_bias_head_keeps_the_group_directions_only_where_they_cost_little(with_directions, without, kept):
+    from training.heads import keeps_directions
+
+    assert keeps_directions(with_directions, without) is kept
