@@ -98,7 +98,10 @@ def main() -> None:
 
     sets, leanings = heads.babe_sets(features, names=("train", "dev"))
     data, leaning = [sets["train"], sets["dev"]], leanings["train"] + leanings["dev"]
-    (texts, vectors, y), copies, _ = heads.group_blind_rows(features, joined(*data))  # as the recipe fits it
+    # As the recipe fitted the shipped head: with the group directions it chose to keep (metrics.json).
+    metrics = json.loads((HEADS / "metrics.json").read_text())
+    kept = metrics["bias"].get("group_directions", {}).get("chosen", heads.BIAS_GROUP_DIRECTIONS)
+    (texts, vectors, y), copies, _ = heads.group_blind_rows(features, joined(*data), k=kept)
     weights = textclf.reweigh(y, leaning)
     results["bias"] = report("bias (BABE; head settings as shipped, reweighed by leaning; leaning: BABE's outlet type)",
            out_of_fold(texts, vectors, y, shipped_settings("bias"), weights, lexicon_of, copies), y, leaning, macro_f1,

@@ -93,9 +93,10 @@ DIRECTIONS_MAY_COST = 0.003
 
 
 def keeps_directions(with_directions: float, without: float, may_cost: float = DIRECTIONS_MAY_COST) -> bool:
-    """Whether the bias head is fitted without the group directions: when they cost at most
-    ``may_cost`` of out-of-fold macro-F1 against none (rounded, so that a cost of exactly
-    ``may_cost`` in 4-decimal scores is not lost to floating point)."""
+    """Whether the bias head is made blind to the group directions (its vector block fitted
+    without them): yes when that costs at most ``may_cost`` of out-of-fold macro-F1 against not
+    doing it (rounded, so that a cost of exactly ``may_cost`` in 4-decimal scores is not lost to
+    floating point)."""
     return round(without - with_directions, 6) <= may_cost
 
 
